@@ -2,18 +2,50 @@
 // exhaustive switches, and the dependency rule between src/ folders.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 
-/** Folders a folder must not import from (domain ← csv, access, store ← services ← http, cli, jobs ← main). */
-const forbidden = [
-  { target: './src/domain', from: './src', except: ['./domain'], message: 'domain is pure: it imports nothing from src/.' },
-  { target: './src/csv', from: ['./src/store', './src/services', './src/http', './src/cli', './src/jobs', './src/main', './src/access'] },
-  { target: './src/access', from: ['./src/store', './src/services', './src/http', './src/cli', './src/jobs', './src/main', './src/csv'] },
-  { target: './src/store', from: ['./src/services', './src/http', './src/cli', './src/jobs', './src/main', './src/csv', './src/access'] },
-  { target: './src/services', from: ['./src/http', './src/cli', './src/jobs', './src/main'] },
-  { target: ['./src/http', './src/cli', './src/jobs'], from: ['./src/main'] },
-  { target: ['./src/config', './src/platform'], from: ['./src/services', './src/http', './src/cli', './src/jobs', './src/main', './src/store'] },
-];
+/**
+ * The dependency rule between src/ folders (STYLE.md):
+ * domain ← csv, access, store ← services ← http, cli, jobs ← main; config and platform
+ * are importable by all but domain. Each entry lists the folders a layer must not import.
+ */
+const layers = {
+  domain: [
+    'csv',
+    'access',
+    'store',
+    'services',
+    'jobs',
+    'http',
+    'cli',
+    'main',
+    'config',
+    'platform',
+  ],
+  csv: ['access', 'store', 'services', 'jobs', 'http', 'cli', 'main'],
+  access: ['csv', 'store', 'services', 'jobs', 'http', 'cli', 'main'],
+  store: ['csv', 'access', 'services', 'jobs', 'http', 'cli', 'main'],
+  services: ['jobs', 'http', 'cli', 'main'],
+  jobs: ['http', 'cli', 'main'],
+  http: ['cli', 'jobs', 'main'],
+  cli: ['http', 'main'],
+  config: ['csv', 'access', 'store', 'services', 'jobs', 'http', 'cli', 'main'],
+  platform: ['csv', 'access', 'store', 'services', 'jobs', 'http', 'cli', 'main', 'config'],
+};
+const dependencyRule = Object.entries(layers).map(([layer, forbidden]) => ({
+  files: [`src/${layer}/**/*.ts`],
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: forbidden.map((folder) => ({
+          group: [`**/${folder}/*`, `**/${folder}/**`],
+          message: `src/${layer} must not import from src/${folder} (dependency rule, docs/ARCHITECTURE.md).`,
+        })),
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/dist/**', 'data/**'] },
@@ -24,16 +56,18 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { 'import-x': importX },
     rules: {
       curly: ['error', 'all'],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'import-x/no-restricted-paths': ['error', { zones: forbidden }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
+  ...dependencyRule,
   {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

@@ -1,0 +1,113 @@
+/**
+ * The error catalogue. Business code throws `PreflightError` with a stable dotted code;
+ * the edges (HTTP, CLI) translate the code's category into a status or exit code. The
+ * message says what is wrong, the remedy what to do about it.
+ */
+
+/** How an edge should treat an error: the HTTP layer maps each category to one status. */
+export type ErrorCategory =
+  | 'invalid' // the request itself is malformed or breaks a rule (400 / 422)
+  | 'not_found' // unknown, or not visible to the caller (404) — never reveals which
+  | 'conflict' // clashes with existing state (409)
+  | 'forbidden' // the caller is known but may not do this (403)
+  | 'unauthenticated' // who is calling could not be established (401)
+  | 'gone'; // existed, but is used up or expired (410)
+
+interface CatalogueEntry {
+  readonly category: ErrorCategory;
+  readonly remedy: string;
+}
+
+/** Every code Preflight can raise, with its category and the default advice for the user. */
+export const errorCatalogue = {
+  'input.invalid': {
+    category: 'invalid',
+    remedy: 'Correct the value named in the message and retry.',
+  },
+  'org.not_found': {
+    category: 'not_found',
+    remedy: 'Check the id, name or domain; `preflight org list` shows the organisations.',
+  },
+  'org.wrong_kind': {
+    category: 'invalid',
+    remedy: 'Use an organisation of the kind the operation needs.',
+  },
+  'org.duplicate_name': {
+    category: 'conflict',
+    remedy: 'Choose another display name, or use the existing organisation.',
+  },
+  'org.duplicate_domain': {
+    category: 'conflict',
+    remedy: 'Each tenant domain belongs to one organisation; use the existing one.',
+  },
+  'user.not_found': {
+    category: 'not_found',
+    remedy: 'Check the e-mail address or id of the user.',
+  },
+  'user.duplicate_email': {
+    category: 'conflict',
+    remedy: 'That e-mail address already has an account; use it.',
+  },
+  'user.not_member': {
+    category: 'forbidden',
+    remedy: 'Act as a user of the organisation concerned.',
+  },
+  'access.denied': {
+    category: 'forbidden',
+    remedy: 'Ask an administrator of the organisation to do it, or to grant you the role.',
+  },
+  'relationship.invalid_pair': {
+    category: 'invalid',
+    remedy: 'A relationship goes from a partner or an OEM to a customer.',
+  },
+  'relationship.already_active': {
+    category: 'conflict',
+    remedy: 'The customer already consented; use the existing relationship.',
+  },
+  'relationship.not_found': {
+    category: 'not_found',
+    remedy: 'Check the relationship id; `preflight relationship list --org ORG` lists them.',
+  },
+  'relationship.invitation_not_found': {
+    category: 'not_found',
+    remedy: 'Check that the whole link was copied, or ask the partner for a new invitation.',
+  },
+  'relationship.invitation_expired': {
+    category: 'gone',
+    remedy: 'Ask the partner or OEM for a new invitation.',
+  },
+  'relationship.invitation_used': {
+    category: 'gone',
+    remedy: 'This invitation was already answered; ask the partner or OEM for a new one if needed.',
+  },
+  'relationship.not_revocable': {
+    category: 'conflict',
+    remedy: 'The relationship has already ended; a new invitation starts a new one.',
+  },
+} as const satisfies Record<string, CatalogueEntry>;
+
+/** A stable error code, such as `relationship.invitation_expired`. */
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** A rule was broken or a request cannot be honoured; never used for infrastructure faults. */
+export class PreflightError extends Error {
+  readonly category: ErrorCategory;
+  readonly remedy: string;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    remedy?: string,
+  ) {
+    super(message);
+    this.name = 'PreflightError';
+    this.category = errorCatalogue[code].category;
+    this.remedy = remedy ?? errorCatalogue[code].remedy;
+  }
+}
+
+/** True for errors raised by a rule, as opposed to bugs or infrastructure faults. */
+export function isPreflightError(error: unknown): error is PreflightError {
+  return error instanceof PreflightError;
+}

@@ -1,0 +1,13 @@
+import type { Clock } from '../platform/clock.js';
+import type { Store } from '../store/store.js';
+
+/** What every use case needs, injected by the composition root. */
+export interface ServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly settings: {
+    /** Base URL of the portal; invitation links point into it. */
+    readonly publicUrl: string;
+    readonly invitationTtlDays: number;
+  };
+}

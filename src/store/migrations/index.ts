@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as tenancy from './0001-tenancy.js';
+
+/**
+ * The one migration set, run on SQLite and PostgreSQL alike. Listed in code (not read
+ * from a folder) so it works the same from sources under test and from the built package.
+ * Names sort in the order they must run.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-tenancy': tenancy,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -48,7 +48,7 @@ const dependencyRule = Object.entries(layers).map(([layer, forbidden]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/dist/**', 'data/**'] },
+  { ignores: ['dist/**', '.bench/**', 'node_modules/**', 'coverage/**', 'web/dist/**', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

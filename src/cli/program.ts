@@ -46,6 +46,13 @@ export async function runProgram(
       // --help and --version arrive here as "errors" with exit code 0.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    throw error;
+    // A bug, not the user's mistake: one line for them, the stack only when asked for.
+    ctx.io.err(`error: internal failure: ${(error as Error)?.message ?? String(error)}`);
+    ctx.io.err(
+      ctx.env.PREFLIGHT_DEBUG
+        ? String((error as Error)?.stack)
+        : 'Set PREFLIGHT_DEBUG=1 for details, and please report it.',
+    );
+    return ExitCode.internal;
   }
 }

@@ -8,7 +8,8 @@ export interface AuditEvent {
   /** The other organisation concerned, so both sides of a relationship can read the event. */
   readonly counterpartOrgId: string | null;
   readonly action: AuditAction;
-  readonly subjectType: 'organisation' | 'user' | 'client' | 'relationship';
+  readonly subjectType:
+    'organisation' | 'user' | 'client' | 'relationship' | 'batch' | 'device' | 'profile' | 'rule';
   readonly subjectId: string;
   readonly before: unknown;
   readonly after: unknown;
@@ -21,4 +22,13 @@ export type AuditAction =
   | 'client.created'
   | 'relationship.invited'
   | 'relationship.accepted'
-  | 'relationship.revoked';
+  | 'relationship.revoked'
+  | 'batch.submitted'
+  | 'batch.finished'
+  | 'device.deregistered'
+  | 'device.updated'
+  | 'profile.created'
+  | 'profile.updated'
+  | 'profile.deleted'
+  | 'rule.created'
+  | 'rule.deleted';

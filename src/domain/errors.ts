@@ -84,6 +84,57 @@ export const errorCatalogue = {
     category: 'conflict',
     remedy: 'The relationship has already ended; a new invitation starts a new one.',
   },
+  'consent.missing': {
+    category: 'forbidden',
+    remedy: 'Ask the customer to accept an invitation that grants this permission.',
+  },
+  'batch.not_found': {
+    category: 'not_found',
+    remedy: 'Check the batch id; list the batches of the customer to find it.',
+  },
+  'batch.conflicting_retry': {
+    category: 'conflict',
+    remedy:
+      'Use a new batch id for different devices, or resend exactly the same devices to retry.',
+  },
+  'csv.file_rejected': {
+    category: 'invalid',
+    remedy:
+      'Fix the problems listed (run `preflight csv check FILE`), or `preflight csv fix FILE -o OUT`.',
+  },
+  'batch.empty': {
+    category: 'invalid',
+    remedy: 'Add at least one device row.',
+  },
+  'batch.too_large': {
+    category: 'invalid',
+    remedy: 'Split the devices into several batches.',
+  },
+  'device.not_found': {
+    category: 'not_found',
+    remedy: 'Check the device id, serial number or hash digest; list the devices to find it.',
+  },
+  'profile.not_found': {
+    category: 'not_found',
+    remedy: 'Check the profile id or name; `preflight profile list` shows them.',
+  },
+  'profile.duplicate_name': {
+    category: 'conflict',
+    remedy: 'Choose another name; profile names are unique per customer, regardless of case.',
+  },
+  'profile.built_in': {
+    category: 'conflict',
+    remedy:
+      'The built-in profile cannot be deleted; remove its tag rule instead if it is not wanted.',
+  },
+  'rule.invalid': {
+    category: 'invalid',
+    remedy: 'Write the rule like (device.devicePhysicalIds -any (_ -eq "[OrderID]:YourTag")).',
+  },
+  'rule.not_found': {
+    category: 'not_found',
+    remedy: 'Check the rule id; `preflight tag-rule list` shows them.',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** A stable error code, such as `relationship.invitation_expired`. */

@@ -1,6 +1,9 @@
 import { processIo, type CliContext } from '../cli/context.js';
 import { relationshipCommands } from '../cli/commands/relationship.command.js';
 import { serverCommands } from '../cli/commands/server.command.js';
+import { registrationCommands } from '../cli/commands/registration.command.js';
+import { profileCommands } from '../cli/commands/profile.command.js';
+import { registerCsvCommands } from '../cli/commands/csv.command.js';
 import { tenancyCommands } from '../cli/commands/org.command.js';
 import { runProgram, type CommandGroup } from '../cli/program.js';
 import type { CliRuntime } from '../cli/runtime.js';
@@ -69,6 +72,9 @@ export async function runCli(argv: readonly string[], ctx?: CliContext): Promise
   const groups: CommandGroup[] = [
     tenancyCommands(runtime),
     relationshipCommands(runtime),
+    registrationCommands(runtime),
+    profileCommands(runtime),
+    registerCsvCommands,
     serverCommands(runtime),
   ];
   return runProgram(context, groups, argv);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import { buildApp } from '../http/app.js';
+import { startBatchWorker } from '../jobs/batch-worker.js';
 import { systemClock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceDeps } from '../services/deps.js';
@@ -11,6 +12,8 @@ import { createStore } from '../store/store.js';
 export interface Services {
   readonly database: Database;
   readonly deps: ServiceDeps;
+  /** Called whenever a batch is queued in this process (the worker subscribes). */
+  onBatchQueued(listener: (batchId: string) => void): void;
 }
 
 /** Opens and migrates the configured database and builds the service dependencies. */
@@ -22,13 +25,16 @@ export async function openServices(config: Config): Promise<Services> {
     await database.close();
     throw error;
   }
+  const listeners: ((batchId: string) => void)[] = [];
   return {
     database,
     deps: {
       store: createStore(database),
       clock: systemClock,
       settings: { publicUrl: config.http.publicUrl, invitationTtlDays: config.invitations.ttlDays },
+      events: { batchQueued: (batchId) => listeners.forEach((listener) => listener(batchId)) },
     },
+    onBatchQueued: (listener) => listeners.push(listener),
   };
 }
 
@@ -44,6 +50,8 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const services = await openServices(config);
   const app = await buildApp({ deps: services.deps, probe: services.database, logger });
+  const worker = startBatchWorker(services.deps, logger.child({ component: 'worker' }));
+  services.onBatchQueued(() => worker.nudge());
   try {
     const url = await app.listen({ port: config.http.port, host: config.http.host });
     logger.info(
@@ -61,6 +69,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       close: () => {
         closing ??= (async () => {
           await app.close();
+          await worker.stop();
           await services.database.close();
         })();
         return closing;
@@ -68,6 +77,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     };
   } catch (error) {
     await app.close();
+    await worker.stop();
     await services.database.close();
     throw error;
   }

@@ -10,4 +10,6 @@ export interface ServiceDeps {
     readonly publicUrl: string;
     readonly invitationTtlDays: number;
   };
+  /** Lets an in-process worker start at once instead of at its next poll. */
+  readonly events?: { batchQueued(batchId: string): void };
 }

@@ -10,6 +10,7 @@ import {
 } from '../domain/organisation.js';
 import { newId } from '../platform/secrets.js';
 import { recordAudit } from './audit.js';
+import { seedBuiltInProfile } from './profiles.js';
 import type { ServiceDeps } from './deps.js';
 
 /** Creates an organisation (operator only). Name and domain are unique; the database holds the rule. */
@@ -30,6 +31,9 @@ export async function createOrganisation(
   };
   return deps.store.transaction(async (repos) => {
     await repos.organisations.insert(org, fields.nameKey);
+    if (org.kind === 'customer') {
+      await seedBuiltInProfile(repos, org.id, org.createdAt);
+    }
     await recordAudit(repos, actor, now, {
       action: 'organisation.created',
       subjectType: 'organisation',

@@ -78,6 +78,21 @@ export class RelationshipRepo {
     return (await query.execute()).map(toRelationship);
   }
 
+  /** The pair's active relationship, if any. */
+  async findActive(
+    registrarOrgId: string,
+    customerOrgId: string,
+  ): Promise<Relationship | undefined> {
+    const row = await this.db
+      .selectFrom('relationships')
+      .selectAll()
+      .where('registrar_org_id', '=', registrarOrgId)
+      .where('customer_org_id', '=', customerOrgId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return row && toRelationship(row);
+  }
+
   /** True when the pair has an active relationship. */
   async hasActive(registrarOrgId: string, customerOrgId: string): Promise<boolean> {
     const row = await this.db

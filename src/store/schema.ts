@@ -9,6 +9,13 @@ export interface Schema {
   api_clients: ApiClientsTable;
   relationships: RelationshipsTable;
   audit_events: AuditEventsTable;
+  deployment_profiles: DeploymentProfilesTable;
+  assignment_rules: AssignmentRulesTable;
+  batches: BatchesTable;
+  batch_rows: BatchRowsTable;
+  batch_row_hashes: BatchRowHashesTable;
+  batch_results: BatchResultsTable;
+  devices: DevicesTable;
 }
 
 export interface OrganisationsTable {
@@ -82,4 +89,124 @@ export interface AuditEventsTable {
   /** JSON, or null when there was nothing before (creation) or after (deletion). */
   before_json: string | null;
   after_json: string | null;
+}
+
+export interface DeploymentProfilesTable {
+  id: string;
+  customer_org_id: string;
+  display_name: string;
+  /** Case-folded name; unique per customer. */
+  name_key: string;
+  description: string;
+  /** JSON of DeploymentProfileSettings. */
+  settings: string;
+  /** 1 for the built-in Microsoft Managed Desktop profile. */
+  built_in: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssignmentRulesTable {
+  id: string;
+  customer_org_id: string;
+  profile_id: string;
+  /** The rule text, e.g. `(device.devicePhysicalIds -any (_ -eq "[OrderID]:Sales"))`. */
+  rule: string;
+  created_at: string;
+  created_by: string;
+}
+
+export type BatchStatusColumn =
+  'queued' | 'processing' | 'finished' | 'finished_with_errors' | 'failed';
+
+export interface BatchesTable {
+  id: string;
+  registrar_org_id: string;
+  customer_org_id: string;
+  client_batch_id: string | null;
+  /** SHA-256 over the submitted rows, to tell a retry from a different batch with the same id. */
+  content_digest: string;
+  source: 'csv' | 'api' | 'portal' | 'cli';
+  file_name: string | null;
+  group_tag: string | null;
+  strict_tags: number;
+  status: BatchStatusColumn;
+  total_rows: number;
+  registered_rows: number;
+  failed_rows: number;
+  warning_rows: number;
+  created_at: string;
+  created_by: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** The worker holding the batch, and until when; an expired lease may be taken over. */
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  failure_reason: string | null;
+}
+
+export interface BatchRowsTable {
+  batch_id: string;
+  row_index: number;
+  /** Line in the source file (header = 1), or null for API payloads. */
+  line: number | null;
+  serial_number: string | null;
+  product_key_id: string | null;
+  hash_digest: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  tuple_key: string | null;
+  group_tag: string | null;
+  purchase_order_id: string | null;
+  assigned_user: string | null;
+  /** JSON array of input problems found at submission (errors make the row fail). */
+  issues: string | null;
+}
+
+/** The hash text of a row, kept apart so scans of batch_rows stay small. */
+export interface BatchRowHashesTable {
+  batch_id: string;
+  row_index: number;
+  hardware_hash: string;
+}
+
+export interface BatchResultsTable {
+  batch_id: string;
+  row_index: number;
+  status: 'registered' | 'failed';
+  code: string | null;
+  reference_code: string | null;
+  reference_name: string | null;
+  message: string | null;
+  remedy: string | null;
+  device_id: string | null;
+  profile_id: string | null;
+  /** JSON array of warnings (near-miss tags, serial quality, …). */
+  warnings: string | null;
+}
+
+export type ProfileStatusColumn =
+  'notAssigned' | 'pending' | 'assignedInSync' | 'assignedOutOfSync' | 'failed';
+
+export interface DevicesTable {
+  id: string;
+  customer_org_id: string;
+  hash_digest: string | null;
+  product_key_id: string | null;
+  tuple_key: string | null;
+  serial_number: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  group_tag: string | null;
+  purchase_order_id: string | null;
+  assigned_user: string | null;
+  display_name: string | null;
+  registered_by_org_id: string;
+  registered_by: string;
+  registered_at: string;
+  batch_id: string;
+  batch_row_index: number;
+  profile_id: string | null;
+  profile_status: ProfileStatusColumn;
+  profile_assigned_at: string | null;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scratchDatabase, testDialects, type ScratchDatabase } from '../kit/databases.js';
-import { preflightJson, runPreflight } from '../kit/cli.js';
+import { preflightJson, repoRoot, runPreflight } from '../kit/cli.js';
 
 /** The environment that points the CLI at a scratch database of `dialect`. */
 function envFor(scratch: ScratchDatabase, dataDir: string): Record<string, string> {
@@ -179,5 +179,107 @@ describe('preflight CLI, configuration and database failures', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/Cannot reach the postgres database/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('preflight import, end to end', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  const corpus = path.resolve(repoRoot, '../shared/corpus/csv');
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-import-'));
+    env = { PREFLIGHT_DATA_DIR: dataDir };
+    preflightJson(['org', 'create', '--kind', 'partner', '--name', 'Fabrikam'], env);
+    preflightJson(['org', 'create', '--kind', 'partner', '--name', 'Litware'], env);
+    preflightJson(['org', 'create', '--kind', 'customer', '--name', 'Contoso'], env);
+    preflightJson(
+      ['user', 'create', '--org', 'Contoso', '--email', 'admin@contoso.example', '--role', 'admin'],
+      env,
+    );
+    const { token } = preflightJson<{ token: string }>(
+      ['relationship', 'invite', '--from', 'Fabrikam', '--to', 'Contoso'],
+      env,
+    );
+    preflightJson(['relationship', 'accept', token, '--user', 'admin@contoso.example'], env);
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('imports a real PowerShell export with the Managed Desktop tag, exit 0, and the device gets its profile', () => {
+    const file = path.join(corpus, 'intune-3col-utf16le-bom-lenovo-thinkpad-t14s.csv');
+    const result = runPreflight(
+      [
+        'import',
+        file,
+        '--as',
+        'Fabrikam',
+        '--customer',
+        'Contoso',
+        '--group-tag',
+        'Microsoft365Managed_Autopilot',
+        '--json',
+      ],
+      env,
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      batch: { status: string };
+      file: { encoding: string };
+    };
+    expect(report.batch.status).toBe('finished');
+    expect(report.file.encoding).toBe('utf-16le');
+    const devices = preflightJson<{ profileStatus: string; groupTag: string }[]>(
+      ['devices', 'list', '--customer', 'Contoso'],
+      env,
+    );
+    expect(devices).toEqual([
+      expect.objectContaining({
+        profileStatus: 'assignedInSync',
+        groupTag: 'Microsoft365Managed_Autopilot',
+      }),
+    ]);
+
+    const again = runPreflight(['import', file, '--as', 'Fabrikam', '--customer', 'Contoso'], env);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/line 2 .*806 ZtdDeviceAlreadyAssigned/);
+  });
+
+  it('shows problems of a broken file on their lines in a dry run, and registers nothing', () => {
+    const file = path.join(corpus, 'mmd-sample-self-manufacturer-model-serial-hash-short-hash.csv');
+    const result = runPreflight(
+      ['import', file, '--as', 'Fabrikam', '--customer', 'Contoso', '--dry-run'],
+      env,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/line 2 .*802 InvalidZtdHardwareHash/);
+    expect(preflightJson<unknown[]>(['devices', 'list', '--customer', 'Contoso'], env)).toEqual([]);
+  });
+
+  it('refuses with exit 2 a file that is not a device list, or a customer without consent', () => {
+    const wrong = runPreflight(
+      [
+        'import',
+        path.join(corpus, 'wrong-file-intune-autopilot-device-export-quoted-fields.csv'),
+        '--as',
+        'Fabrikam',
+        '--customer',
+        'Contoso',
+      ],
+      env,
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/line 1.*export/);
+    const noConsent = runPreflight(
+      [
+        'import',
+        path.join(corpus, 'intune-3col-utf16le-bom-hyperv-vm.csv'),
+        '--as',
+        'Litware',
+        '--customer',
+        'Contoso',
+      ],
+      env,
+    );
+    expect(noConsent.code).toBe(2);
+    expect(noConsent.stderr).toMatch(/no active relationship/);
   });
 });

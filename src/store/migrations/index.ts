@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as tenancy from './0001-tenancy.js';
+import * as registration from './0002-registration.js';
 
 /**
  * The one migration set, run on SQLite and PostgreSQL alike. Listed in code (not read
@@ -8,6 +9,7 @@ import * as tenancy from './0001-tenancy.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-tenancy': tenancy,
+  '0002-registration': registration,
 };
 
 export const migrationProvider: MigrationProvider = {

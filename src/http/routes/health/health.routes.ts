@@ -24,12 +24,10 @@ export function healthRoutes(probe: ReadinessProbe) {
         }
         return { status: 'ready' };
       } catch (error) {
-        return reply
-          .status(503)
-          .send({
-            status: 'unavailable',
-            reason: `database unreachable: ${(error as Error).message}`,
-          });
+        return reply.status(503).send({
+          status: 'unavailable',
+          reason: `database unreachable: ${(error as Error).message}`,
+        });
       }
     });
   };

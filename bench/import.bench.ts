@@ -1,0 +1,124 @@
+/**
+ * `npm run bench:import [-- --rows N] [-- --pg postgres://…]`: generates N rows (default
+ * 100 000) of valid structured 4K hashes, imports them end to end into a fresh SQLite
+ * database (and PostgreSQL when --pg is given, or PREFLIGHT_TEST_PG_URL is set), and in the
+ * same run measures the floor: a bare papaparse parse of the same file plus a bare insert
+ * of the same rows into a table with one unique digest index. Each phase runs in its own
+ * process, so peak memory is per phase. Results go to docs/benchmarks.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { buildHardwareHash } from '../src/domain/hardware-hash.js';
+import { writeSection } from './report.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const rows = Number(option('rows') ?? 100_000);
+const pgUrl = option('pg') ?? process.env.PREFLIGHT_TEST_PG_URL;
+
+interface PhaseResult {
+  phase: string;
+  rows: number;
+  ms: number;
+  maxRssMb: number;
+}
+
+function generate(file: string): number {
+  const out = fs.openSync(file, 'w');
+  fs.writeSync(out, 'Device Serial Number,Windows Product ID,Hardware Hash\r\n');
+  let lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const serialNumber = `BN${String(i).padStart(9, '0')}`;
+    lines.push(
+      `${serialNumber},,${buildHardwareHash({ serialNumber, manufacturer: 'Contoso Devices', model: 'Laptop 9' })}\r\n`,
+    );
+    if (lines.length === 1000) {
+      fs.writeSync(out, lines.join(''));
+      lines = [];
+    }
+  }
+  fs.writeSync(out, lines.join(''));
+  fs.closeSync(out);
+  return fs.statSync(file).size;
+}
+
+function runPhase(phase: string, csv: string, target: string): PhaseResult {
+  const output = execFileSync(
+    process.execPath,
+    [path.join(here, 'import.phase.js'), phase, csv, target],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
+  return JSON.parse(output.trim().split('\n').pop()!) as PhaseResult;
+}
+
+async function withSchema<T>(work: (target: string) => T): Promise<T> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  try {
+    return work(`${pgUrl}#${schema}`);
+  } finally {
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-bench-'));
+  try {
+    const csv = path.join(dir, 'devices.csv');
+    const bytes = generate(csv);
+    console.log(`generated ${rows} rows, ${(bytes / 1e6).toFixed(0)} MB`);
+    const results: PhaseResult[] = [];
+    results.push(runPhase('floor-sqlite', csv, path.join(dir, 'floor.sqlite')));
+    results.push(runPhase('import-sqlite', csv, path.join(dir, 'preflight.sqlite')));
+    results.push(runPhase('dryrun-sqlite', csv, path.join(dir, 'dryrun.sqlite')));
+    if (pgUrl) {
+      results.push(await withSchema((t) => runPhase('floor-postgres', csv, t)));
+      results.push(await withSchema((t) => runPhase('import-postgres', csv, t)));
+    }
+    const rate = (r: PhaseResult) => (r.rows / r.ms) * 1000;
+    const find = (phase: string) => results.find((r) => r.phase === phase);
+    const lines = [
+      `Command: \`npm run bench:import -- --rows ${rows}${pgUrl ? ' --pg URL' : ''}\` · ${rows} rows of 4000-character hashes (${(bytes / 1e6).toFixed(0)} MB) · Node ${process.version}, ${os.cpus().length} cores · ${new Date().toISOString().slice(0, 10)}`,
+      '',
+      '| phase | rows | seconds | devices/s | peak RSS (MB) | ratio to floor |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ];
+    for (const r of results) {
+      const floor = find(`floor-${r.phase.split('-')[1]}`)!;
+      lines.push(
+        `| ${r.phase} | ${r.rows} | ${(r.ms / 1000).toFixed(2)} | ${Math.round(rate(r))} | ${Math.round(r.maxRssMb)} | ${(rate(r) / rate(floor)).toFixed(2)} |`,
+      );
+    }
+    const sqlite = find('import-sqlite')!;
+    const postgres = find('import-postgres');
+    lines.push(
+      '',
+      'Floor: papaparse alone, then better-sqlite3 (or pg, 1000-row INSERTs) into a table with one unique digest index, in the same run. Import: `registerNow` end to end — decode and validate every row, store the batch, register with conflict checks and profile assignment. Dry run: the same pipeline in a transaction that is rolled back.',
+      '',
+      `Goals (issue 5): ≥ 20 000 devices/s on SQLite — measured ${Math.round(rate(sqlite))}; ≥ 80 % of the floor — measured ${Math.round((rate(sqlite) / rate(find('floor-sqlite')!)) * 100)} %; peak memory < 256 MB — measured ${Math.round(sqlite.maxRssMb)} MB${postgres ? `; PostgreSQL ≥ half of SQLite — measured ${Math.round((rate(postgres) / rate(sqlite)) * 100)} %` : ''}.`,
+    );
+    const file = writeSection(repoRoot, 'Import (registration engine)', lines.join('\n'));
+    console.log(lines.join('\n'));
+    console.log(`written to ${file}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

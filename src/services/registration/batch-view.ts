@@ -1,0 +1,93 @@
+import type { RowIssue } from '../../domain/registration-outcome.js';
+import type { BatchInputRow, BatchResultRow, BatchRow } from '../../store/batch.repo.js';
+
+/** A batch as callers see it (presenters map this to each wire format). */
+export interface BatchView {
+  readonly id: string;
+  readonly clientBatchId: string | null;
+  readonly registrarOrgId: string;
+  readonly customerOrgId: string;
+  readonly status: BatchRow['status'];
+  readonly source: BatchRow['source'];
+  readonly fileName: string | null;
+  readonly groupTag: string | null;
+  readonly strictTags: boolean;
+  readonly totalRows: number;
+  readonly registeredRows: number;
+  readonly failedRows: number;
+  readonly warningRows: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly failureReason: string | null;
+}
+
+/** One row of a batch with its outcome (null while it waits for the worker). */
+export interface BatchRowView {
+  readonly index: number;
+  readonly line: number | null;
+  readonly serialNumber: string | null;
+  readonly productKeyId: string | null;
+  readonly manufacturer: string | null;
+  readonly model: string | null;
+  readonly groupTag: string | null;
+  readonly hashDigest: string | null;
+  readonly status: 'pending' | 'registered' | 'failed';
+  readonly deviceId: string | null;
+  readonly profileId: string | null;
+  readonly code: string | null;
+  readonly referenceCode: string | null;
+  readonly referenceName: string | null;
+  readonly message: string | null;
+  readonly remedy: string | null;
+  readonly warnings: readonly RowIssue[];
+}
+
+export function toBatchView(row: BatchRow): BatchView {
+  return {
+    id: row.id,
+    clientBatchId: row.client_batch_id,
+    registrarOrgId: row.registrar_org_id,
+    customerOrgId: row.customer_org_id,
+    status: row.status,
+    source: row.source,
+    fileName: row.file_name,
+    groupTag: row.group_tag,
+    strictTags: row.strict_tags === 1,
+    totalRows: Number(row.total_rows),
+    registeredRows: Number(row.registered_rows),
+    failedRows: Number(row.failed_rows),
+    warningRows: Number(row.warning_rows),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    failureReason: row.failure_reason,
+  };
+}
+
+export function toBatchRowView(
+  row: BatchInputRow & { result: BatchResultRow | null },
+): BatchRowView {
+  const result = row.result;
+  return {
+    index: Number(row.row_index),
+    line: row.line === null ? null : Number(row.line),
+    serialNumber: row.serial_number,
+    productKeyId: row.product_key_id,
+    manufacturer: row.manufacturer,
+    model: row.model,
+    groupTag: row.group_tag,
+    hashDigest: row.hash_digest,
+    status: result?.status ?? 'pending',
+    deviceId: result?.device_id ?? null,
+    profileId: result?.profile_id ?? null,
+    code: result?.code ?? null,
+    referenceCode: result?.reference_code ?? null,
+    referenceName: result?.reference_name ?? null,
+    message: result?.message ?? null,
+    remedy: result?.remedy ?? null,
+    warnings: result?.warnings ? (JSON.parse(result.warnings) as RowIssue[]) : [],
+  };
+}

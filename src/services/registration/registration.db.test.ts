@@ -1,0 +1,347 @@
+import { expect, it } from 'vitest';
+import { forEachDialect } from '../../../test/kit/databases.js';
+import { syntheticDevice } from '../../../test/kit/devices.js';
+import { consentedPair, register } from '../../../test/kit/registration.js';
+import { buildDeps } from '../../../test/kit/services.js';
+import { PreflightError } from '../../domain/errors.js';
+import { deregisterDevice, listDevices, setGroupTag } from '../devices.js';
+import { createProfile, createTagRule } from '../profiles.js';
+import { revokeRelationship } from '../relationships.js';
+import { getBatchRows } from './register.js';
+import { prepareFields } from './prepare-fields.js';
+import { dryRunBatch, submitBatch } from './register.js';
+import { processBatch } from './process-batch.js';
+
+const tag = 'Microsoft365Managed_Autopilot';
+
+forEachDialect('registration engine', (database) => {
+  it('registers devices with the built-in Managed Desktop profile assigned at once', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent, customerAdmin } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    const { batch } = await register(
+      deps,
+      partnerAgent,
+      customer,
+      [syntheticDevice(1), syntheticDevice(2)],
+      { groupTag: tag },
+    );
+    expect(batch).toMatchObject({
+      status: 'finished',
+      totalRows: 2,
+      registeredRows: 2,
+      failedRows: 0,
+    });
+    const devices = await listDevices(deps, customerAdmin, {});
+    expect(
+      devices.map((d) => [d.serialNumber, d.groupTag, d.profileStatus, d.registeredBy]),
+    ).toEqual([
+      ['SN00000001', tag, 'assignedInSync', 'user:agent@fabrikam.example'],
+      ['SN00000002', tag, 'assignedInSync', 'user:agent@fabrikam.example'],
+    ]);
+    expect(devices[0]!.profileAssignedAt).not.toBeNull();
+  });
+
+  it('answers 806 for a device already registered to the same customer and 808 for another customer, without naming it', async () => {
+    const { deps } = buildDeps(database());
+    const a = await consentedPair(deps, { partner: 'Fabrikam', customer: 'Contoso' });
+    const b = await consentedPair(deps, { partner: 'Litware', customer: 'Northwind' });
+    await register(deps, a.partnerAgent, a.customer, [syntheticDevice(1)]);
+    const again = await register(deps, a.partnerAgent, a.customer, [syntheticDevice(1)]);
+    const [same] = await getBatchRows(deps, a.partnerAgent, again.batch.id);
+    expect(same).toMatchObject({
+      status: 'failed',
+      referenceCode: '806',
+      referenceName: 'ZtdDeviceAlreadyAssigned',
+    });
+
+    const other = await register(deps, b.partnerAgent, b.customer, [syntheticDevice(1)]);
+    const [taken] = await getBatchRows(deps, b.partnerAgent, other.batch.id);
+    expect(taken).toMatchObject({
+      status: 'failed',
+      referenceCode: '808',
+      referenceName: 'ZtdDeviceAssignedToOtherTenant',
+    });
+    expect(JSON.stringify(taken)).not.toMatch(/Contoso|Fabrikam/);
+    expect(other.batch.status).toBe('finished_with_errors');
+  });
+
+  it('finds the same device through another harvest or through its tuple', async () => {
+    const { deps } = buildDeps(database());
+    const a = await consentedPair(deps, { partner: 'Fabrikam', customer: 'Contoso' });
+    const b = await consentedPair(deps, { partner: 'Litware', customer: 'Northwind' });
+    await register(deps, a.partnerAgent, a.customer, [syntheticDevice(7)]);
+    // A second harvest of the same machine: another hash text, the same SMBIOS identity.
+    const reharvest = syntheticDevice(7, {
+      hardwareHash: (await import('../../domain/hardware-hash.js')).buildHardwareHash({
+        serialNumber: 'SN00000007',
+        manufacturer: 'Contoso Devices',
+        model: 'Laptop 7',
+        harvestedAt: new Date('2026-03-01T00:00:00Z'),
+      }),
+    });
+    const tuple = {
+      serialNumber: 'SN00000007',
+      manufacturer: 'Contoso Devices',
+      model: 'Laptop 7',
+    };
+    const result = await register(deps, b.partnerAgent, b.customer, [reharvest, tuple]);
+    const rows = await getBatchRows(deps, b.partnerAgent, result.batch.id);
+    expect(rows.map((r) => r.referenceCode)).toEqual(['808', '808']);
+  });
+
+  it('reports a device repeated within one batch on the later row, naming the earlier one', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    const result = await register(deps, partnerAgent, customer, [
+      syntheticDevice(1),
+      syntheticDevice(2),
+      syntheticDevice(1),
+    ]);
+    const rows = await getBatchRows(deps, partnerAgent, result.batch.id);
+    expect(rows.map((r) => r.status)).toEqual(['registered', 'registered', 'failed']);
+    expect(rows[2]).toMatchObject({ referenceName: 'ZtdDeviceDuplicated' });
+    expect(rows[2]!.message).toMatch(/row 1/);
+  });
+
+  it('lets a device be registered elsewhere after its owner deregisters it', async () => {
+    const { deps } = buildDeps(database());
+    const a = await consentedPair(deps, { partner: 'Fabrikam', customer: 'Contoso' });
+    const b = await consentedPair(deps, { partner: 'Litware', customer: 'Northwind' });
+    await register(deps, a.partnerAgent, a.customer, [syntheticDevice(1)]);
+    const [device] = await listDevices(deps, a.customerAdmin, {});
+    await deregisterDevice(deps, a.customerAdmin, device!.id);
+    const moved = await register(deps, b.partnerAgent, b.customer, [syntheticDevice(1)]);
+    expect(moved.batch.registeredRows).toBe(1);
+    expect(await listDevices(deps, a.customerAdmin, {})).toEqual([]);
+    expect((await listDevices(deps, b.customerAdmin, {})).map((d) => d.serialNumber)).toEqual([
+      'SN00000001',
+    ]);
+  });
+
+  it('lets the registering partner deregister only while it has deregister permission', async () => {
+    const { deps } = buildDeps(database());
+    const withDeregister = await consentedPair(deps, { partner: 'Fabrikam', customer: 'Contoso' });
+    await register(deps, withDeregister.partnerAgent, withDeregister.customer, [
+      syntheticDevice(1),
+    ]);
+    const [device] = await listDevices(deps, withDeregister.customerAdmin, {});
+    await deregisterDevice(
+      deps,
+      withDeregister.partnerAgent,
+      device!.id,
+      withDeregister.customer.id,
+    );
+
+    const readOnly = await consentedPair(deps, { partner: 'Litware', customer: 'Northwind' }, [
+      'register_devices',
+      'read_devices',
+    ]);
+    await register(deps, readOnly.partnerAgent, readOnly.customer, [syntheticDevice(2)]);
+    const [other] = await listDevices(deps, readOnly.customerAdmin, {});
+    await expect(
+      deregisterDevice(deps, readOnly.partnerAgent, other!.id, readOnly.customer.id),
+    ).rejects.toMatchObject({
+      code: 'consent.missing',
+    });
+    // Another partner cannot see, let alone deregister, Contoso's devices.
+    await expect(
+      deregisterDevice(deps, readOnly.partnerAgent, other!.id, withDeregister.customer.id),
+    ).rejects.toMatchObject({
+      code: 'consent.missing',
+    });
+  });
+
+  it('returns the same batch for a retried client batch id and refuses the id for other devices', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    const first = await register(deps, partnerAgent, customer, [syntheticDevice(1)], {
+      clientBatchId: 'PO-1001',
+    });
+    const retry = await register(deps, partnerAgent, customer, [syntheticDevice(1)], {
+      clientBatchId: 'PO-1001',
+    });
+    expect(retry.existing).toBe(true);
+    expect(retry.batch.id).toBe(first.batch.id);
+    expect(retry.batch.registeredRows).toBe(1);
+    await expect(
+      register(deps, partnerAgent, customer, [syntheticDevice(2)], { clientBatchId: 'PO-1001' }),
+    ).rejects.toMatchObject({
+      code: 'batch.conflicting_retry',
+    });
+  });
+
+  it('fails every row with a permission error when consent is revoked between submission and processing', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent, customerAdmin, relationship } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    const { batch } = await submitBatch(
+      deps,
+      partnerAgent,
+      { customer: customer.id },
+      {
+        source: 'api',
+        rows: [prepareFields(syntheticDevice(1)), prepareFields(syntheticDevice(2))],
+      },
+    );
+    await revokeRelationship(deps, customerAdmin, relationship.id);
+    const processed = await processBatch(deps, deps.store.transaction, {
+      id: 'test-worker',
+      leaseMs: 30_000,
+    });
+    expect(processed).toMatchObject({ id: batch.id, status: 'finished_with_errors' });
+    const rows = await getBatchRows(deps, partnerAgent, batch.id);
+    expect(rows.map((r) => r.code)).toEqual(['relationship.no_consent', 'relationship.no_consent']);
+    expect(await listDevices(deps, customerAdmin, {})).toEqual([]);
+    // And a new submission is refused outright.
+    await expect(
+      register(deps, partnerAgent, customer, [syntheticDevice(3)]),
+    ).rejects.toBeInstanceOf(PreflightError);
+  });
+
+  it('warns on a near-miss tag, registers without a profile, and refuses it with strict tags', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent, customerAdmin } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    const loose = await register(deps, partnerAgent, customer, [syntheticDevice(1)], {
+      groupTag: 'microsoft365managed_autopilot',
+    });
+    const [row] = await getBatchRows(deps, partnerAgent, loose.batch.id);
+    expect(row!.status).toBe('registered');
+    expect(row!.warnings[0]!.code).toBe('tag.near_miss');
+    expect(row!.warnings[0]!.message).toMatch(/NO deployment profile/);
+    expect(row!.warnings[0]!.message).toContain('Microsoft365Managed_Autopilot');
+    expect((await listDevices(deps, customerAdmin, {}))[0]!.profileStatus).toBe('notAssigned');
+
+    const strict = await register(deps, partnerAgent, customer, [syntheticDevice(2)], {
+      groupTag: 'Microsoft365Managed-Autopilot',
+      strictTags: true,
+    });
+    const [refused] = await getBatchRows(deps, partnerAgent, strict.batch.id);
+    expect(refused).toMatchObject({ status: 'failed', code: 'device.tag_near_miss' });
+  });
+
+  it('re-assigns profiles when a rule is added or a tag is corrected', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent, customerAdmin } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    await register(deps, partnerAgent, customer, [syntheticDevice(1)], { groupTag: 'Kiosk' });
+    const kiosk = await createProfile(deps, customerAdmin, {
+      settings: { displayName: 'Kiosk', deploymentMode: 'selfDeploying' },
+    });
+    await createTagRule(deps, customerAdmin, { profile: 'kiosk', groupTag: 'Kiosk' });
+    const [device] = await listDevices(deps, customerAdmin, {});
+    expect(device).toMatchObject({ profileId: kiosk.id, profileStatus: 'assignedInSync' });
+
+    const [retagged] = await setGroupTag(deps, customerAdmin, {
+      ids: [device!.id],
+      groupTag: 'Nothing',
+    });
+    expect(retagged).toMatchObject({ profileId: null, profileStatus: 'notAssigned' });
+  });
+
+  it('gives a dry run the verdicts of a real run and keeps nothing', async () => {
+    const { deps } = buildDeps(database());
+    const a = await consentedPair(deps, { partner: 'Fabrikam', customer: 'Contoso' });
+    const b = await consentedPair(deps, { partner: 'Litware', customer: 'Northwind' });
+    await register(deps, b.partnerAgent, b.customer, [syntheticDevice(3)]);
+    await register(deps, a.partnerAgent, a.customer, [syntheticDevice(4)]);
+    const devices = [
+      syntheticDevice(1),
+      syntheticDevice(1),
+      syntheticDevice(3),
+      syntheticDevice(4),
+      { serialNumber: 'X' },
+      syntheticDevice(5, { hardwareHash: 'T0FBQUFB' }),
+    ];
+    const rows = () => devices.map((d) => prepareFields(d, { batchGroupTag: tag }));
+    const dry = await dryRunBatch(
+      deps,
+      a.partnerAgent,
+      { customer: a.customer.id },
+      { source: 'api', groupTag: tag, rows: rows() },
+    );
+    const before = (await listDevices(deps, a.customerAdmin, {})).length;
+    expect(before).toBe(1);
+    const real = await register(deps, a.partnerAgent, a.customer, devices, { groupTag: tag });
+    const realRows = await getBatchRows(deps, a.partnerAgent, real.batch.id);
+    const verdict = (r: {
+      status: string;
+      code: string | null;
+      referenceCode: string | null;
+      warnings: readonly { code: string }[];
+    }) => [r.status, r.code, r.referenceCode, r.warnings.map((w) => w.code)];
+    expect(dry.rows.map(verdict)).toEqual(realRows.map(verdict));
+    expect(dry.rows.map((r) => r.status)).toEqual([
+      'registered',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+    ]);
+    expect(dry.rows.map((r) => r.referenceCode)).toEqual([null, null, '808', '806', null, '802']);
+    expect(dry.batch.registeredRows).toBe(real.batch.registeredRows);
+  });
+
+  it('gives exactly one owner when two partners register the same devices at the same moment', async () => {
+    const { deps } = buildDeps(database());
+    const a = await consentedPair(deps, { partner: 'Fabrikam', customer: 'Contoso' });
+    const b = await consentedPair(deps, { partner: 'Litware', customer: 'Northwind' });
+    const devices = Array.from({ length: 300 }, (_, i) => syntheticDevice(i));
+    const [ra, rb] = await Promise.all([
+      register(deps, a.partnerAgent, a.customer, devices),
+      register(deps, b.partnerAgent, b.customer, devices),
+    ]);
+    expect(ra.batch.registeredRows + rb.batch.registeredRows).toBe(300);
+    expect(ra.batch.failedRows + rb.batch.failedRows).toBe(300);
+    const rowsA = await getBatchRows(deps, a.partnerAgent, ra.batch.id);
+    const rowsB = await getBatchRows(deps, b.partnerAgent, rb.batch.id);
+    for (let i = 0; i < 300; i++) {
+      const pair = [rowsA[i]!, rowsB[i]!];
+      expect(pair.filter((r) => r.status === 'registered')).toHaveLength(1);
+      expect(pair.find((r) => r.status === 'failed')!.referenceCode).toBe('808');
+    }
+    const total =
+      (await listDevices(deps, a.customerAdmin, {})).length +
+      (await listDevices(deps, b.customerAdmin, {})).length;
+    expect(total).toBe(300);
+  });
+
+  it('never gives one batch to two workers', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    for (const n of [1, 2]) {
+      await submitBatch(
+        deps,
+        partnerAgent,
+        { customer: customer.id },
+        { source: 'api', rows: [prepareFields(syntheticDevice(n))] },
+      );
+    }
+    const workers = ['w1', 'w2', 'w3'].map((id) =>
+      processBatch(deps, deps.store.transaction, { id, leaseMs: 30_000 }),
+    );
+    const claimed = (await Promise.all(workers)).filter((b) => b !== undefined);
+    expect(claimed).toHaveLength(2);
+    expect(new Set(claimed.map((b) => b.id)).size).toBe(2);
+    expect(claimed.every((b) => b.status === 'finished')).toBe(true);
+  });
+});

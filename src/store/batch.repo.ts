@@ -1,0 +1,304 @@
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { DialectInfo } from './dialects/dialect.js';
+import { chunkForBinds } from './chunk.js';
+import type { Scope } from './scope.js';
+import type {
+  BatchesTable,
+  BatchResultsTable,
+  BatchRowHashesTable,
+  BatchRowsTable,
+  BatchStatusColumn,
+  Schema,
+} from './schema.js';
+
+export type BatchRow = Selectable<BatchesTable>;
+export type BatchInputRow = Selectable<BatchRowsTable>;
+export type BatchResultRow = Selectable<BatchResultsTable>;
+/** A stored row as the worker reads it. */
+export type PendingRow = BatchInputRow;
+
+/** Batches, their input rows and their per-row results. */
+export class BatchRepo {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly dialect: DialectInfo,
+  ) {}
+
+  async insertBatch(batch: Insertable<BatchesTable>): Promise<void> {
+    await this.db.insertInto('batches').values(batch).execute();
+  }
+
+  /** Records how many rows a stored batch holds and the digest of its content. */
+  async setTotals(id: string, totalRows: number, contentDigest: string): Promise<void> {
+    await this.db
+      .updateTable('batches')
+      .set({ total_rows: totalRows, content_digest: contentDigest })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Inserts input rows and their hash texts, chunked to the dialect's bind-parameter limit. */
+  async insertRows(
+    rows: readonly Insertable<BatchRowsTable>[],
+    hashes: readonly Insertable<BatchRowHashesTable>[],
+  ): Promise<void> {
+    for (const chunk of chunkForBinds(rows, 14, this.dialect.maxBindParams)) {
+      await this.db.insertInto('batch_rows').values(chunk).execute();
+    }
+    for (const chunk of chunkForBinds(hashes, 3, this.dialect.maxBindParams)) {
+      await this.db.insertInto('batch_row_hashes').values(chunk).execute();
+    }
+  }
+
+  /** Inserts results, chunked likewise. A row has at most one result (primary key). */
+  async insertResults(results: readonly Insertable<BatchResultsTable>[]): Promise<void> {
+    for (const chunk of chunkForBinds(results, 11, this.dialect.maxBindParams)) {
+      await this.db.insertInto('batch_results').values(chunk).execute();
+    }
+  }
+
+  async findByClientBatchId(
+    registrarOrgId: string,
+    customerOrgId: string,
+    clientBatchId: string,
+  ): Promise<BatchRow | undefined> {
+    return this.db
+      .selectFrom('batches')
+      .selectAll()
+      .where('registrar_org_id', '=', registrarOrgId)
+      .where('customer_org_id', '=', customerOrgId)
+      .where('client_batch_id', '=', clientBatchId)
+      .executeTakeFirst();
+  }
+
+  /** A batch visible in `scope` (its registrar or its customer). */
+  async find(scope: Scope, id: string): Promise<BatchRow | undefined> {
+    let query = this.db.selectFrom('batches').selectAll().where('id', '=', id);
+    if ('orgId' in scope) {
+      query = query.where((eb) =>
+        eb.or([eb('registrar_org_id', '=', scope.orgId), eb('customer_org_id', '=', scope.orgId)]),
+      );
+    }
+    return query.executeTakeFirst();
+  }
+
+  /** Batches visible in `scope`, newest first, optionally for one customer. */
+  async list(
+    scope: Scope,
+    filter: { customerOrgId?: string; limit?: number } = {},
+  ): Promise<BatchRow[]> {
+    let query = this.db
+      .selectFrom('batches')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(filter.limit ?? 100);
+    if ('orgId' in scope) {
+      query = query.where((eb) =>
+        eb.or([eb('registrar_org_id', '=', scope.orgId), eb('customer_org_id', '=', scope.orgId)]),
+      );
+    }
+    if (filter.customerOrgId) {
+      query = query.where('customer_org_id', '=', filter.customerOrgId);
+    }
+    return query.execute();
+  }
+
+  /**
+   * Takes the oldest batch that is queued, or processing under an expired lease (its
+   * worker died), for `worker` until `leaseUntil`. One statement, so two workers can never
+   * take the same batch: PostgreSQL skips rows another worker has locked; SQLite runs one
+   * writer at a time.
+   */
+  async claim(
+    worker: string,
+    now: string,
+    leaseUntil: string,
+    onlyId?: string,
+  ): Promise<BatchRow | undefined> {
+    const lock = this.dialect.supportsSkipLocked ? sql` for update skip locked` : sql``;
+    const only = onlyId === undefined ? sql`` : sql` and id = ${onlyId}`;
+    const result = await sql<BatchRow>`
+      update batches
+         set status = 'processing',
+             lease_owner = ${worker},
+             lease_expires_at = ${leaseUntil},
+             started_at = coalesce(started_at, ${now})
+       where id = (
+         select id from batches
+          where (status = 'queued' or (status = 'processing' and lease_expires_at < ${now}))${only}
+          order by created_at, id
+          limit 1${lock}
+       )
+      returning *`.execute(this.db);
+    return result.rows[0];
+  }
+
+  /** Extends the lease while the worker still holds it; false when it was lost. */
+  async renewLease(id: string, worker: string, leaseUntil: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('batches')
+      .set({ lease_expires_at: leaseUntil })
+      .where('id', '=', id)
+      .where('lease_owner', '=', worker)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /** Gives a batch back (it stays `processing`, with a lease that has already run out). */
+  async releaseLease(id: string, worker: string, now: string): Promise<void> {
+    await this.db
+      .updateTable('batches')
+      .set({ lease_expires_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', worker)
+      .execute();
+  }
+
+  /**
+   * The next rows of a batch that have no result yet, in order. The hash text is not
+   * read: the digest identifies the device.
+   */
+  async pendingRows(batchId: string, afterIndex: number, limit: number): Promise<PendingRow[]> {
+    return this.db
+      .selectFrom('batch_rows as r')
+      .leftJoin('batch_results as s', (join) =>
+        join.onRef('s.batch_id', '=', 'r.batch_id').onRef('s.row_index', '=', 'r.row_index'),
+      )
+      .selectAll('r')
+      .where('r.batch_id', '=', batchId)
+      .where('r.row_index', '>', afterIndex)
+      .where('s.row_index', 'is', null)
+      .orderBy('r.row_index')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Source lines of some rows of a batch, by row index. */
+  async linesOf(batchId: string, indexes: readonly number[]): Promise<Map<number, number | null>> {
+    const lines = new Map<number, number | null>();
+    const unique = [...new Set(indexes)];
+    for (let i = 0; i < unique.length; i += 1000) {
+      const rows = await this.db
+        .selectFrom('batch_rows')
+        .select(['row_index', 'line'])
+        .where('batch_id', '=', batchId)
+        .where('row_index', 'in', unique.slice(i, i + 1000))
+        .execute();
+      for (const row of rows) {
+        lines.set(Number(row.row_index), row.line === null ? null : Number(row.line));
+      }
+    }
+    return lines;
+  }
+
+  /** Adds to the batch's counters (inside the transaction that recorded the results). */
+  async addCounts(
+    id: string,
+    counts: { registered: number; failed: number; warnings: number },
+  ): Promise<void> {
+    await this.db
+      .updateTable('batches')
+      .set((eb) => ({
+        registered_rows: eb('registered_rows', '+', counts.registered),
+        failed_rows: eb('failed_rows', '+', counts.failed),
+        warning_rows: eb('warning_rows', '+', counts.warnings),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async finish(
+    id: string,
+    status: BatchStatusColumn,
+    at: string,
+    failureReason: string | null = null,
+  ): Promise<void> {
+    await this.db
+      .updateTable('batches')
+      .set({
+        status,
+        finished_at: at,
+        lease_owner: null,
+        lease_expires_at: null,
+        failure_reason: failureReason,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Rows of a batch with their results (null while pending), in order. */
+  async rowsWithResults(
+    batchId: string,
+    page: { offset?: number; limit?: number } = {},
+  ): Promise<(BatchInputRow & { result: BatchResultRow | null })[]> {
+    const rows = await this.db
+      .selectFrom('batch_rows as r')
+      .leftJoin('batch_results as s', (join) =>
+        join.onRef('s.batch_id', '=', 'r.batch_id').onRef('s.row_index', '=', 'r.row_index'),
+      )
+      .select([
+        'r.batch_id',
+        'r.row_index',
+        'r.line',
+        'r.serial_number',
+        'r.product_key_id',
+        'r.hash_digest',
+        'r.manufacturer',
+        'r.model',
+        'r.tuple_key',
+        'r.group_tag',
+        'r.purchase_order_id',
+        'r.assigned_user',
+        'r.issues',
+        's.status',
+        's.code',
+        's.reference_code',
+        's.reference_name',
+        's.message',
+        's.remedy',
+        's.device_id',
+        's.profile_id',
+        's.warnings',
+      ])
+      .where('r.batch_id', '=', batchId)
+      .orderBy('r.row_index')
+      .offset(page.offset ?? 0)
+      .limit(page.limit ?? 1_000_000)
+      .execute();
+    return rows.map((row) => {
+      const {
+        status,
+        code,
+        reference_code,
+        reference_name,
+        message,
+        remedy,
+        device_id,
+        profile_id,
+        warnings,
+        ...input
+      } = row;
+      return {
+        ...input,
+        result:
+          status === null
+            ? null
+            : {
+                batch_id: row.batch_id,
+                row_index: row.row_index,
+                status,
+                code,
+                reference_code,
+                reference_name,
+                message,
+                remedy,
+                device_id,
+                profile_id,
+                warnings,
+              },
+      };
+    });
+  }
+}

@@ -1,0 +1,255 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Device, DeviceKeys } from '../domain/device.js';
+import type { DialectInfo } from './dialects/dialect.js';
+import { chunkForBinds } from './chunk.js';
+import type { DevicesTable, ProfileStatusColumn, Schema } from './schema.js';
+
+/** Who may see devices: their owner (customer), the registrar that added them, or the operator. */
+export type DeviceScope =
+  | { readonly customerOrgId: string }
+  | { readonly registrarOrgId: string; readonly customerOrgId?: string }
+  | { readonly operator: true };
+
+/** The owner of a device found by one of its keys. */
+export interface DeviceOwnerRow {
+  readonly id: string;
+  readonly customerOrgId: string;
+  readonly hashDigest: string | null;
+  readonly productKeyId: string | null;
+  readonly tupleKey: string | null;
+  readonly batchId: string;
+  readonly batchRowIndex: number;
+}
+
+/** Filters for listing devices. */
+export interface DeviceFilter {
+  readonly serialNumber?: string;
+  readonly groupTag?: string;
+  readonly profileStatus?: ProfileStatusColumn;
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+/** Registered devices. Uniqueness of every identity key is the database's job. */
+export class DeviceRepo {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly dialect: DialectInfo,
+  ) {}
+
+  /**
+   * Inserts devices, skipping any whose key is already taken (by a committed row or one of
+   * a concurrent transaction, which PostgreSQL waits for). Returns the ids inserted.
+   */
+  async insertNew(devices: readonly Insertable<DevicesTable>[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (const chunk of chunkForBinds(devices, 20, this.dialect.maxBindParams)) {
+      const rows = await this.db
+        .insertInto('devices')
+        .values(chunk)
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .execute();
+      for (const row of rows) {
+        inserted.add(row.id);
+      }
+    }
+    return inserted;
+  }
+
+  /** The devices holding any of the given keys (for conflicts: 806 or 808). Not tenant-scoped on purpose. */
+  async ownersOf(keys: readonly DeviceKeys[]): Promise<DeviceOwnerRow[]> {
+    const digests = keys.map((k) => k.hashDigest).filter((v): v is string => v !== null);
+    const pkids = keys.map((k) => k.productKeyId).filter((v): v is string => v !== null);
+    const tuples = keys.map((k) => k.tupleKey).filter((v): v is string => v !== null);
+    if (digests.length + pkids.length + tuples.length === 0) {
+      return [];
+    }
+    const found = new Map<string, DeviceOwnerRow>();
+    const perList = Math.max(1, Math.floor(this.dialect.maxBindParams / 3));
+    for (let i = 0; i < Math.max(digests.length, pkids.length, tuples.length); i += perList) {
+      const d = digests.slice(i, i + perList);
+      const p = pkids.slice(i, i + perList);
+      const t = tuples.slice(i, i + perList);
+      const rows = await this.db
+        .selectFrom('devices')
+        .select([
+          'id',
+          'customer_org_id',
+          'hash_digest',
+          'product_key_id',
+          'tuple_key',
+          'batch_id',
+          'batch_row_index',
+        ])
+        .where((eb) =>
+          eb.or([
+            ...(d.length ? [eb('hash_digest', 'in', d)] : []),
+            ...(p.length ? [eb('product_key_id', 'in', p)] : []),
+            ...(t.length ? [eb('tuple_key', 'in', t)] : []),
+          ]),
+        )
+        .execute();
+      for (const row of rows) {
+        found.set(row.id, {
+          id: row.id,
+          customerOrgId: row.customer_org_id,
+          hashDigest: row.hash_digest,
+          productKeyId: row.product_key_id,
+          tupleKey: row.tuple_key,
+          batchId: row.batch_id,
+          batchRowIndex: Number(row.batch_row_index),
+        });
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** One device visible in `scope`. */
+  async find(scope: DeviceScope, id: string): Promise<Device | undefined> {
+    const row = await this.scoped(scope).where('id', '=', id).executeTakeFirst();
+    return row && toDevice(row);
+  }
+
+  /** Devices visible in `scope` matching a serial number exactly or a hash digest. */
+  async findByIdentifier(scope: DeviceScope, identifier: string): Promise<Device[]> {
+    const rows = await this.scoped(scope)
+      .where((eb) =>
+        eb.or([
+          eb('id', '=', identifier),
+          eb('serial_number', '=', identifier),
+          eb('hash_digest', '=', identifier),
+        ]),
+      )
+      .limit(100)
+      .execute();
+    return rows.map(toDevice);
+  }
+
+  /** Devices visible in `scope`, in the order they were registered (batch, then row). */
+  async list(scope: DeviceScope, filter: DeviceFilter = {}): Promise<Device[]> {
+    let query = this.scoped(scope)
+      .orderBy('registered_at')
+      .orderBy('batch_id')
+      .orderBy('batch_row_index');
+    if (filter.serialNumber !== undefined) {
+      query = query.where('serial_number', '=', filter.serialNumber);
+    }
+    if (filter.groupTag !== undefined) {
+      query = query.where('group_tag', '=', filter.groupTag);
+    }
+    if (filter.profileStatus !== undefined) {
+      query = query.where('profile_status', '=', filter.profileStatus);
+    }
+    const rows = await query
+      .offset(filter.offset ?? 0)
+      .limit(filter.limit ?? 1000)
+      .execute();
+    return rows.map(toDevice);
+  }
+
+  /** Removes a device visible in `scope`; returns false when there was none. */
+  async delete(scope: DeviceScope, id: string): Promise<boolean> {
+    let query = this.db.deleteFrom('devices').where('id', '=', id);
+    if ('customerOrgId' in scope && scope.customerOrgId !== undefined) {
+      query = query.where('customer_org_id', '=', scope.customerOrgId);
+    }
+    if ('registrarOrgId' in scope) {
+      query = query.where('registered_by_org_id', '=', scope.registrarOrgId);
+    }
+    const result = await query.executeTakeFirst();
+    return result.numDeletedRows === 1n;
+  }
+
+  /** Sets the group tag of a customer's device. */
+  async setGroupTag(customerOrgId: string, id: string, groupTag: string | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('devices')
+      .set({ group_tag: groupTag })
+      .where('id', '=', id)
+      .where('customer_org_id', '=', customerOrgId)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /** Records a device's profile assignment. */
+  async setAssignment(
+    customerOrgId: string,
+    id: string,
+    assignment: { profileId: string | null; status: ProfileStatusColumn; at: string | null },
+  ): Promise<void> {
+    await this.db
+      .updateTable('devices')
+      .set({
+        profile_id: assignment.profileId,
+        profile_status: assignment.status,
+        profile_assigned_at: assignment.at,
+      })
+      .where('id', '=', id)
+      .where('customer_org_id', '=', customerOrgId)
+      .execute();
+  }
+
+  /** Every device of a customer with the fields assignment rules look at, in pages. */
+  async assignmentInputs(
+    customerOrgId: string,
+    afterId: string,
+    limit: number,
+  ): Promise<
+    {
+      id: string;
+      groupTag: string | null;
+      purchaseOrderId: string | null;
+      profileId: string | null;
+    }[]
+  > {
+    const rows = await this.db
+      .selectFrom('devices')
+      .select(['id', 'group_tag', 'purchase_order_id', 'profile_id'])
+      .where('customer_org_id', '=', customerOrgId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      groupTag: r.group_tag,
+      purchaseOrderId: r.purchase_order_id,
+      profileId: r.profile_id,
+    }));
+  }
+
+  private scoped(scope: DeviceScope) {
+    let query = this.db.selectFrom('devices').selectAll();
+    if ('customerOrgId' in scope && scope.customerOrgId !== undefined) {
+      query = query.where('customer_org_id', '=', scope.customerOrgId);
+    }
+    if ('registrarOrgId' in scope) {
+      query = query.where('registered_by_org_id', '=', scope.registrarOrgId);
+    }
+    return query;
+  }
+}
+
+function toDevice(row: Selectable<DevicesTable>): Device {
+  return {
+    id: row.id,
+    customerOrgId: row.customer_org_id,
+    hashDigest: row.hash_digest,
+    productKeyId: row.product_key_id,
+    serialNumber: row.serial_number,
+    manufacturer: row.manufacturer,
+    model: row.model,
+    groupTag: row.group_tag,
+    purchaseOrderId: row.purchase_order_id,
+    assignedUser: row.assigned_user,
+    displayName: row.display_name,
+    registeredByOrgId: row.registered_by_org_id,
+    registeredBy: row.registered_by,
+    registeredAt: row.registered_at,
+    batchId: row.batch_id,
+    profileId: row.profile_id,
+    profileStatus: row.profile_status,
+    profileAssignedAt: row.profile_assigned_at,
+  };
+}

@@ -2,6 +2,7 @@ import type { Logger } from '../platform/logger.js';
 import { newId } from '../platform/secrets.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { processBatch } from '../services/registration/process-batch.js';
+import { abandonedAfterMs } from '../services/registration/submit-batch.js';
 
 /** Settings of the in-process worker, with their defaults. */
 export interface BatchWorkerOptions {
@@ -38,6 +39,12 @@ export function startBatchWorker(
   const loop = (async () => {
     while (!stopping) {
       try {
+        const abandoned = await deps.store.repos.batches.deleteAbandoned(
+          new Date(deps.clock.now().getTime() - abandonedAfterMs).toISOString(),
+        );
+        if (abandoned > 0) {
+          logger.warn({ abandoned }, 'deleted batches whose submitter died while sending them');
+        }
         const batch = await processBatch(deps, deps.store.transaction, worker, {
           shouldStop: () => stopping,
         });

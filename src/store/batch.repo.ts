@@ -28,13 +28,33 @@ export class BatchRepo {
     await this.db.insertInto('batches').values(batch).execute();
   }
 
-  /** Records how many rows a stored batch holds and the digest of its content. */
-  async setTotals(id: string, totalRows: number, contentDigest: string): Promise<void> {
+  /** Ends receiving: records the row count and content digest, and queues the batch. */
+  async markQueued(id: string, totalRows: number, contentDigest: string): Promise<void> {
     await this.db
       .updateTable('batches')
-      .set({ total_rows: totalRows, content_digest: contentDigest })
+      .set({ total_rows: totalRows, content_digest: contentDigest, status: 'queued' })
       .where('id', '=', id)
+      .where('status', '=', 'receiving')
       .execute();
+  }
+
+  /** Deletes a batch with its rows and results (only batches that registered nothing). */
+  async deleteBatch(id: string): Promise<void> {
+    await this.db
+      .deleteFrom('batches')
+      .where('id', '=', id)
+      .where('status', '=', 'receiving')
+      .execute();
+  }
+
+  /** Deletes batches whose submitter died while sending them; returns how many. */
+  async deleteAbandoned(receivingBefore: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('batches')
+      .where('status', '=', 'receiving')
+      .where('created_at', '<', receivingBefore)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** Inserts input rows and their hash texts, chunked to the dialect's bind-parameter limit. */
@@ -157,20 +177,27 @@ export class BatchRepo {
   }
 
   /**
-   * The next rows of a batch that have no result yet, in order. The hash text is not
-   * read: the digest identifies the device.
+   * The index of the last row with a result, or -1. Chunks are processed in row order and
+   * each commits all its results at once, so the rows with results are always a prefix:
+   * a resuming worker starts right after it.
    */
-  async pendingRows(batchId: string, afterIndex: number, limit: number): Promise<PendingRow[]> {
+  async lastResultIndex(batchId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('batch_results')
+      .select(({ fn }) => fn.max('row_index').as('last'))
+      .where('batch_id', '=', batchId)
+      .executeTakeFirst();
+    return row?.last === null || row?.last === undefined ? -1 : Number(row.last);
+  }
+
+  /** The rows after `afterIndex`, in order (a range scan of the primary key). */
+  async rowsAfter(batchId: string, afterIndex: number, limit: number): Promise<PendingRow[]> {
     return this.db
-      .selectFrom('batch_rows as r')
-      .leftJoin('batch_results as s', (join) =>
-        join.onRef('s.batch_id', '=', 'r.batch_id').onRef('s.row_index', '=', 'r.row_index'),
-      )
-      .selectAll('r')
-      .where('r.batch_id', '=', batchId)
-      .where('r.row_index', '>', afterIndex)
-      .where('s.row_index', 'is', null)
-      .orderBy('r.row_index')
+      .selectFrom('batch_rows')
+      .selectAll()
+      .where('batch_id', '=', batchId)
+      .where('row_index', '>', afterIndex)
+      .orderBy('row_index')
       .limit(limit)
       .execute();
   }

@@ -116,8 +116,9 @@ export interface AssignmentRulesTable {
   created_by: string;
 }
 
+/** `receiving` while rows arrive; only `queued` batches are acknowledged and processed. */
 export type BatchStatusColumn =
-  'queued' | 'processing' | 'finished' | 'finished_with_errors' | 'failed';
+  'receiving' | 'queued' | 'processing' | 'finished' | 'finished_with_errors' | 'failed';
 
 export interface BatchesTable {
   id: string;

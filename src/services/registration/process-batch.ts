@@ -52,7 +52,7 @@ export async function processBatch(
     return undefined;
   }
   const plan = await run((repos) => AssignmentPlan.load(repos, claimed.customer_org_id));
-  let after = -1;
+  let after = await run((repos) => repos.batches.lastResultIndex(claimed.id));
   for (;;) {
     const step = await run((repos) => processChunk(repos, deps, worker, claimed, plan, after));
     if (step === 'lease_lost') {
@@ -117,7 +117,7 @@ async function processChunk(
   if (!(await repos.batches.renewLease(batch.id, worker.id, lease(now, worker)))) {
     return 'lease_lost';
   }
-  const rows = await repos.batches.pendingRows(batch.id, after, processChunkSize);
+  const rows = await repos.batches.rowsAfter(batch.id, after, processChunkSize);
   if (rows.length === 0) {
     return { processed: 0, lastIndex: after, done: 0 };
   }

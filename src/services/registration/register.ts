@@ -5,7 +5,12 @@ import type { Scope } from '../../store/scope.js';
 import type { ServiceDeps } from '../deps.js';
 import { toBatchRowView, toBatchView, type BatchRowView, type BatchView } from './batch-view.js';
 import { resolveParties } from './consent.js';
-import { processBatch, type ProgressListener, type WorkerIdentity } from './process-batch.js';
+import {
+  processBatch,
+  type ProgressListener,
+  type TransactionRunner,
+  type WorkerIdentity,
+} from './process-batch.js';
 import { storeSubmission, type BatchSubmission, type StoredBatch } from './submit-batch.js';
 
 /** Who the batch is for, and (for the operator only) who registers. */
@@ -25,9 +30,7 @@ export async function submitBatch(
   submission: BatchSubmission,
 ): Promise<StoredBatch> {
   const parties = await resolveParties(deps, actor, target, 'register_devices');
-  const stored = await deps.store.transaction((repos) =>
-    storeSubmission(repos, deps, actor, parties, submission),
-  );
+  const stored = await storeSubmission(deps.store.transaction, deps, actor, parties, submission);
   deps.events?.batchQueued(stored.batch.id);
   return stored;
 }
@@ -71,11 +74,11 @@ export async function dryRunBatch(
 ): Promise<{ batch: BatchView; rows: BatchRowView[] }> {
   const parties = await resolveParties(deps, actor, target, 'register_devices');
   return deps.store.rolledBack(async (repos) => {
-    const stored = await storeSubmission(repos, deps, actor, parties, {
+    const inside: TransactionRunner = (work) => work(repos);
+    const stored = await storeSubmission(inside, deps, actor, parties, {
       ...submission,
       clientBatchId: null,
     });
-    const inside = <T>(work: (r: typeof repos) => Promise<T>) => work(repos);
     const processed = await processBatch(
       deps,
       inside,

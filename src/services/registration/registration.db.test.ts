@@ -344,4 +344,71 @@ forEachDialect('registration engine', (database) => {
     expect(new Set(claimed.map((b) => b.id)).size).toBe(2);
     expect(claimed.every((b) => b.status === 'finished')).toBe(true);
   });
+
+  it('keeps nothing of a submission that fails part-way, and acknowledges only complete batches', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    async function* brokenSource() {
+      for (let i = 0; i < 2500; i++) {
+        yield prepareFields(syntheticDevice(i));
+      }
+      throw new PreflightError(
+        'csv.file_rejected',
+        'devices.csv, line 2502: the file is cut short.',
+      );
+    }
+    await expect(
+      submitBatch(
+        deps,
+        partnerAgent,
+        { customer: customer.id },
+        { source: 'csv', rows: brokenSource() },
+      ),
+    ).rejects.toMatchObject({ code: 'csv.file_rejected' });
+    expect(await database().db.selectFrom('batches').selectAll().execute()).toEqual([]);
+    expect(await database().db.selectFrom('batch_rows').selectAll().execute()).toEqual([]);
+  });
+
+  it('deletes a batch whose submitter died while sending it, and lets its id be used again', async () => {
+    const { deps, clock } = buildDeps(database());
+    const { customer, partnerAgent } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    const never = new Promise<never>(() => undefined);
+    async function* stalled() {
+      yield prepareFields(syntheticDevice(1));
+      await never;
+    }
+    // The submitter stalls forever after one row (as if killed): the batch stays `receiving`.
+    void submitBatch(
+      deps,
+      partnerAgent,
+      { customer: customer.id },
+      { source: 'api', clientBatchId: 'PO-7', rows: stalled() },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [receiving] = await database().db.selectFrom('batches').selectAll().execute();
+    expect(receiving).toMatchObject({ status: 'receiving', client_batch_id: 'PO-7' });
+    expect(
+      await processBatch(deps, deps.store.transaction, { id: 'w', leaseMs: 30_000 }),
+    ).toBeUndefined();
+    await expect(
+      register(deps, partnerAgent, customer, [syntheticDevice(1)], { clientBatchId: 'PO-7' }),
+    ).rejects.toMatchObject({
+      code: 'batch.conflicting_retry',
+    });
+
+    clock.advance(2 * 60 * 60_000);
+    const retry = await register(deps, partnerAgent, customer, [syntheticDevice(1)], {
+      clientBatchId: 'PO-7',
+    });
+    expect(retry.batch).toMatchObject({ status: 'finished', registeredRows: 1 });
+    expect(await database().db.selectFrom('batches').select('id').execute()).toEqual([
+      { id: retry.batch.id },
+    ]);
+  });
 });

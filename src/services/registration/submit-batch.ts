@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../../store/constraint-error.js';
 import type { BatchRow } from '../../store/batch.repo.js';
 import type { BatchRowHashesTable, BatchRowsTable } from '../../store/schema.js';
 import type { Repos } from '../../store/store.js';
+import type { TransactionRunner } from './process-batch.js';
 import { recordAudit } from '../audit.js';
 import type { ServiceDeps } from '../deps.js';
 import { toBatchView, type BatchView } from './batch-view.js';
@@ -26,8 +27,8 @@ export interface BatchSubmission {
   readonly rows: AsyncIterable<PreparedRow> | Iterable<PreparedRow>;
 }
 
-/** Rows written per INSERT while a batch is stored. */
-const storeChunk = 500;
+/** Rows stored per transaction while a batch is received. */
+const storeChunk = 1000;
 /** Most rows one batch may hold. */
 export const maxBatchRows = 1_000_000;
 
@@ -37,99 +38,80 @@ export interface StoredBatch {
   readonly existing: boolean;
 }
 
+/** A batch still `receiving` after this long was abandoned (its submitter died). */
+export const abandonedAfterMs = 60 * 60_000;
+
 /**
- * Stores a batch and all its rows in the caller's transaction, as `queued`. Nothing is
- * registered yet: the worker does that. When `clientBatchId` names an earlier batch, the
- * rows are compared by digest: the same rows return that batch (a safe retry); other rows
- * are refused, so a reused id never silently registers something else.
+ * Stores a batch and all its rows, then marks it `queued`; nothing is registered yet (the
+ * worker does that). Rows are written in chunks of their own transactions while the batch
+ * is `receiving` — so a large file never holds the database's write lock for long — and
+ * the batch only becomes `queued` (acknowledged) in a final transaction. A failure on the
+ * way (a rejected file, a database fault) deletes what was received; a submitter that dies
+ * leaves a `receiving` batch the worker deletes later. Either way nothing half-written is
+ * ever processed.
+ *
+ * When `clientBatchId` names an earlier batch, the rows are compared by digest: the same
+ * rows return that batch (a safe retry); other rows are refused, so a reused id never
+ * silently registers something else.
  */
 export async function storeSubmission(
-  repos: Repos,
+  run: TransactionRunner,
   deps: ServiceDeps,
   actor: Actor,
   parties: RegistrationParties,
   submission: BatchSubmission,
 ): Promise<StoredBatch> {
   const clientBatchId = submission.clientBatchId?.trim() || null;
-  const existing = clientBatchId
-    ? await repos.batches.findByClientBatchId(
-        parties.registrar.id,
-        parties.customer.id,
-        clientBatchId,
-      )
-    : undefined;
-  const now = deps.clock.now().toISOString();
   const batchId = newId();
+  const existing = await run((repos) =>
+    openBatch(repos, deps, actor, parties, submission, batchId, clientBatchId),
+  );
   const digest = createHash('sha256');
   digest.update(JSON.stringify([submission.groupTag ?? null, Boolean(submission.strictTags)]));
 
-  if (!existing) {
-    try {
-      await repos.batches.insertBatch({
-        id: batchId,
-        registrar_org_id: parties.registrar.id,
-        customer_org_id: parties.customer.id,
-        client_batch_id: clientBatchId,
-        content_digest: '',
-        source: submission.source,
-        file_name: submission.fileName ?? null,
-        group_tag: submission.groupTag ?? null,
-        strict_tags: submission.strictTags ? 1 : 0,
-        status: 'queued',
-        total_rows: 0,
-        registered_rows: 0,
-        failed_rows: 0,
-        warning_rows: 0,
-        created_at: now,
-        created_by: actorLabel(actor),
-        started_at: null,
-        finished_at: null,
-        lease_owner: null,
-        lease_expires_at: null,
-        failure_reason: null,
-      });
-    } catch (error) {
-      if (clientBatchId && isUniqueViolation(error, 'batches')) {
-        throw new PreflightError(
-          'batch.conflicting_retry',
-          `A batch with the id "${clientBatchId}" is being submitted right now.`,
-          {
-            clientBatchId,
-          },
-          'Wait for it to be accepted, then retry; the retry will return that batch.',
-        );
-      }
-      throw error;
-    }
-  }
-
   let total = 0;
-  let buffer: Insertable<BatchRowsTable>[] = [];
-  let hashes: Insertable<BatchRowHashesTable>[] = [];
-  for await (const row of submission.rows) {
-    if (total >= maxBatchRows) {
-      throw new PreflightError(
-        'batch.too_large',
-        `A batch holds at most ${maxBatchRows} devices.`,
-        { limit: maxBatchRows },
-      );
-    }
-    digest.update(rowFingerprint(row));
-    if (!existing) {
-      buffer.push(toInputRow(batchId, total, row));
-      if (row.hardwareHash !== null) {
-        hashes.push({ batch_id: batchId, row_index: total, hardware_hash: row.hardwareHash });
-      }
-      if (buffer.length >= storeChunk) {
-        await repos.batches.insertRows(buffer, hashes);
+  try {
+    let buffer: Insertable<BatchRowsTable>[] = [];
+    let hashes: Insertable<BatchRowHashesTable>[] = [];
+    const flush = async () => {
+      if (buffer.length > 0) {
+        const [rows, texts] = [buffer, hashes];
+        await run((repos) => repos.batches.insertRows(rows, texts));
         buffer = [];
         hashes = [];
       }
+    };
+    for await (const row of submission.rows) {
+      if (total >= maxBatchRows) {
+        throw new PreflightError(
+          'batch.too_large',
+          `A batch holds at most ${maxBatchRows} devices.`,
+          {
+            limit: maxBatchRows,
+          },
+        );
+      }
+      digest.update(rowFingerprint(row));
+      if (!existing) {
+        buffer.push(toInputRow(batchId, total, row));
+        if (row.hardwareHash !== null) {
+          hashes.push({ batch_id: batchId, row_index: total, hardware_hash: row.hardwareHash });
+        }
+        if (buffer.length >= storeChunk) {
+          await flush();
+        }
+      }
+      total += 1;
     }
-    total += 1;
-  }
-  if (total === 0) {
-    throw new PreflightError('batch.empty', 'The batch has no device rows.', {});
+    if (total === 0) {
+      throw new PreflightError('batch.empty', 'The batch has no device rows.', {});
+    }
+    await flush();
+  } catch (error) {
+    if (!existing) {
+      await run((repos) => repos.batches.deleteBatch(batchId)).catch(() => undefined);
+    }
+    throw error;
   }
   const contentDigest = digest.digest('hex');
 
@@ -144,23 +126,99 @@ export async function storeSubmission(
     return { batch: toBatchView(existing), existing: true };
   }
 
-  await repos.batches.insertRows(buffer, hashes);
-  await repos.batches.setTotals(batchId, total, contentDigest);
-  await recordAudit(repos, actor, deps.clock.now(), {
-    action: 'batch.submitted',
-    subjectType: 'batch',
-    subjectId: batchId,
-    actingOrgId: parties.registrar.id,
-    counterpartOrgId: parties.customer.id,
-    after: {
-      rows: total,
-      source: submission.source,
-      fileName: submission.fileName ?? null,
-      clientBatchId,
-    },
+  return run(async (repos) => {
+    await repos.batches.markQueued(batchId, total, contentDigest);
+    await recordAudit(repos, actor, deps.clock.now(), {
+      action: 'batch.submitted',
+      subjectType: 'batch',
+      subjectId: batchId,
+      actingOrgId: parties.registrar.id,
+      counterpartOrgId: parties.customer.id,
+      after: {
+        rows: total,
+        source: submission.source,
+        fileName: submission.fileName ?? null,
+        clientBatchId,
+      },
+    });
+    const stored = (await repos.batches.find({ operator: true }, batchId)) as BatchRow;
+    return { batch: toBatchView(stored), existing: false };
   });
-  const stored = (await repos.batches.find({ operator: true }, batchId)) as BatchRow;
-  return { batch: toBatchView(stored), existing: false };
+}
+
+/**
+ * Starts receiving a batch, or finds the earlier batch with the same client batch id. An
+ * earlier batch with that id still `receiving` is either being sent right now (refused)
+ * or was abandoned (deleted, so this submission takes its place).
+ */
+async function openBatch(
+  repos: Repos,
+  deps: ServiceDeps,
+  actor: Actor,
+  parties: RegistrationParties,
+  submission: BatchSubmission,
+  batchId: string,
+  clientBatchId: string | null,
+): Promise<BatchRow | undefined> {
+  const now = deps.clock.now();
+  let existing = clientBatchId
+    ? await repos.batches.findByClientBatchId(
+        parties.registrar.id,
+        parties.customer.id,
+        clientBatchId,
+      )
+    : undefined;
+  if (existing?.status === 'receiving') {
+    if (now.getTime() - Date.parse(existing.created_at) < abandonedAfterMs) {
+      throw new PreflightError(
+        'batch.conflicting_retry',
+        `A batch with the id "${clientBatchId}" is being submitted right now.`,
+        { clientBatchId },
+        'Wait for it to be accepted, then retry; the retry will return that batch.',
+      );
+    }
+    await repos.batches.deleteBatch(existing.id);
+    existing = undefined;
+  }
+  if (existing) {
+    return existing;
+  }
+  try {
+    await repos.batches.insertBatch({
+      id: batchId,
+      registrar_org_id: parties.registrar.id,
+      customer_org_id: parties.customer.id,
+      client_batch_id: clientBatchId,
+      content_digest: '',
+      source: submission.source,
+      file_name: submission.fileName ?? null,
+      group_tag: submission.groupTag ?? null,
+      strict_tags: submission.strictTags ? 1 : 0,
+      status: 'receiving',
+      total_rows: 0,
+      registered_rows: 0,
+      failed_rows: 0,
+      warning_rows: 0,
+      created_at: now.toISOString(),
+      created_by: actorLabel(actor),
+      started_at: null,
+      finished_at: null,
+      lease_owner: null,
+      lease_expires_at: null,
+      failure_reason: null,
+    });
+  } catch (error) {
+    if (clientBatchId && isUniqueViolation(error, 'batches')) {
+      throw new PreflightError(
+        'batch.conflicting_retry',
+        `A batch with the id "${clientBatchId}" is being submitted right now.`,
+        { clientBatchId },
+        'Wait for it to be accepted, then retry; the retry will return that batch.',
+      );
+    }
+    throw error;
+  }
+  return undefined;
 }
 
 /** The part of a row that decides what gets registered, for the idempotency digest. */

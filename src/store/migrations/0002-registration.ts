@@ -83,7 +83,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ])
     .addCheckConstraint(
       'batches_status_check',
-      sql`status in ('queued', 'processing', 'finished', 'finished_with_errors', 'failed')`,
+      sql`status in ('receiving', 'queued', 'processing', 'finished', 'finished_with_errors', 'failed')`,
     )
     .addCheckConstraint('batches_counts_check', sql`registered_rows + failed_rows <= total_rows`)
     .execute();

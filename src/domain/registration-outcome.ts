@@ -50,6 +50,12 @@ export const rowFailures = {
     remedy:
       'Use the exact tag of the rule, or register without --strict-tags to accept the tag as is.',
   },
+  'device.storage_error': {
+    referenceCode: null,
+    referenceName: 'StorageError',
+    message: 'The service could not process this row because of a fault on its side.',
+    remedy: 'Submit the row again later; if it keeps failing, tell the operator.',
+  },
   'relationship.no_consent': {
     referenceCode: null,
     referenceName: null,

@@ -16,6 +16,10 @@ export type BatchInputRow = Selectable<BatchRowsTable>;
 export type BatchResultRow = Selectable<BatchResultsTable>;
 /** A stored row as the worker reads it. */
 export type PendingRow = BatchInputRow;
+/** A stored row with its result's columns, all null while the row waits. */
+export type BatchRowWithResult = BatchInputRow & {
+  [K in Exclude<keyof BatchResultRow, 'batch_id' | 'row_index'>]: BatchResultRow[K] | null;
+};
 
 /** Batches, their input rows and their per-row results. */
 export class BatchRepo {
@@ -143,7 +147,8 @@ export class BatchRepo {
          set status = 'processing',
              lease_owner = ${worker},
              lease_expires_at = ${leaseUntil},
-             started_at = coalesce(started_at, ${now})
+             started_at = coalesce(started_at, ${now}),
+             attempts = attempts + 1
        where id = (
          select id from batches
           where (status = 'queued' or (status = 'processing' and lease_expires_at < ${now}))${only}
@@ -236,13 +241,15 @@ export class BatchRepo {
       .execute();
   }
 
+  /** Ends a batch held by `worker`; false when another worker took it over meanwhile. */
   async finish(
     id: string,
+    worker: string,
     status: BatchStatusColumn,
     at: string,
     failureReason: string | null = null,
-  ): Promise<void> {
-    await this.db
+  ): Promise<boolean> {
+    const result = await this.db
       .updateTable('batches')
       .set({
         status,
@@ -252,33 +259,23 @@ export class BatchRepo {
         failure_reason: failureReason,
       })
       .where('id', '=', id)
-      .execute();
+      .where('lease_owner', '=', worker)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
-  /** Rows of a batch with their results (null while pending), in order. */
+  /** Rows of a batch with their result columns (null while pending), in order. */
   async rowsWithResults(
     batchId: string,
     page: { offset?: number; limit?: number } = {},
-  ): Promise<(BatchInputRow & { result: BatchResultRow | null })[]> {
-    const rows = await this.db
+  ): Promise<BatchRowWithResult[]> {
+    return this.db
       .selectFrom('batch_rows as r')
       .leftJoin('batch_results as s', (join) =>
         join.onRef('s.batch_id', '=', 'r.batch_id').onRef('s.row_index', '=', 'r.row_index'),
       )
+      .selectAll('r')
       .select([
-        'r.batch_id',
-        'r.row_index',
-        'r.line',
-        'r.serial_number',
-        'r.product_key_id',
-        'r.hash_digest',
-        'r.manufacturer',
-        'r.model',
-        'r.tuple_key',
-        'r.group_tag',
-        'r.purchase_order_id',
-        'r.assigned_user',
-        'r.issues',
         's.status',
         's.code',
         's.reference_code',
@@ -294,38 +291,5 @@ export class BatchRepo {
       .offset(page.offset ?? 0)
       .limit(page.limit ?? 1_000_000)
       .execute();
-    return rows.map((row) => {
-      const {
-        status,
-        code,
-        reference_code,
-        reference_name,
-        message,
-        remedy,
-        device_id,
-        profile_id,
-        warnings,
-        ...input
-      } = row;
-      return {
-        ...input,
-        result:
-          status === null
-            ? null
-            : {
-                batch_id: row.batch_id,
-                row_index: row.row_index,
-                status,
-                code,
-                reference_code,
-                reference_name,
-                message,
-                remedy,
-                device_id,
-                profile_id,
-                warnings,
-              },
-      };
-    });
   }
 }

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types for Kysely. Timestamps are ISO-8601 UTC text on both databases, so values
  * read back identically and sort correctly as text; lists are stored as JSON text.
@@ -144,6 +146,8 @@ export interface BatchesTable {
   lease_owner: string | null;
   lease_expires_at: string | null;
   failure_reason: string | null;
+  /** How many times a worker has claimed the batch; past a limit it is marked failed. */
+  attempts: Generated<number>;
 }
 
 export interface BatchRowsTable {

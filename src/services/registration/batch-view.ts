@@ -1,5 +1,5 @@
 import type { RowIssue } from '../../domain/registration-outcome.js';
-import type { BatchInputRow, BatchResultRow, BatchRow } from '../../store/batch.repo.js';
+import type { BatchRow, BatchRowWithResult } from '../../store/batch.repo.js';
 
 /** A batch as callers see it (presenters map this to each wire format). */
 export interface BatchView {
@@ -67,10 +67,7 @@ export function toBatchView(row: BatchRow): BatchView {
   };
 }
 
-export function toBatchRowView(
-  row: BatchInputRow & { result: BatchResultRow | null },
-): BatchRowView {
-  const result = row.result;
+export function toBatchRowView(row: BatchRowWithResult): BatchRowView {
   return {
     index: Number(row.row_index),
     line: row.line === null ? null : Number(row.line),
@@ -80,14 +77,14 @@ export function toBatchRowView(
     model: row.model,
     groupTag: row.group_tag,
     hashDigest: row.hash_digest,
-    status: result?.status ?? 'pending',
-    deviceId: result?.device_id ?? null,
-    profileId: result?.profile_id ?? null,
-    code: result?.code ?? null,
-    referenceCode: result?.reference_code ?? null,
-    referenceName: result?.reference_name ?? null,
-    message: result?.message ?? null,
-    remedy: result?.remedy ?? null,
-    warnings: result?.warnings ? (JSON.parse(result.warnings) as RowIssue[]) : [],
+    status: row.status ?? 'pending',
+    deviceId: row.device_id,
+    profileId: row.profile_id,
+    code: row.code,
+    referenceCode: row.reference_code,
+    referenceName: row.reference_name,
+    message: row.message,
+    remedy: row.remedy,
+    warnings: row.warnings ? (JSON.parse(row.warnings) as RowIssue[]) : [],
   };
 }

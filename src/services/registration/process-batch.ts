@@ -51,6 +51,9 @@ export async function processBatch(
   if (!claimed) {
     return undefined;
   }
+  if (Number(claimed.attempts) > maxAttempts) {
+    return giveUp(deps, run, worker, claimed);
+  }
   const plan = await run((repos) => AssignmentPlan.load(repos, claimed.customer_org_id));
   let after = await run((repos) => repos.batches.lastResultIndex(claimed.id));
   for (;;) {
@@ -71,11 +74,34 @@ export async function processBatch(
       });
     }
   }
+  return finishBatch(deps, run, worker, claimed);
+}
+
+/** Claims after which a batch that keeps failing is given up (a system fault, not the data). */
+export const maxAttempts = 5;
+
+/** Records the end of a batch, unless another worker took it over meanwhile. */
+async function finishBatch(
+  deps: ServiceDeps,
+  run: TransactionRunner,
+  worker: WorkerIdentity,
+  claimed: BatchRow,
+  failureReason: string | null = null,
+): Promise<BatchRow> {
   return run(async (repos) => {
     const current = (await repos.batches.find({ operator: true }, claimed.id)) ?? claimed;
-    const status = Number(current.failed_rows) > 0 ? 'finished_with_errors' : 'finished';
+    const status =
+      failureReason !== null
+        ? 'failed'
+        : Number(current.failed_rows) > 0
+          ? 'finished_with_errors'
+          : 'finished';
     const at = deps.clock.now();
-    await repos.batches.finish(claimed.id, status, at.toISOString());
+    if (
+      !(await repos.batches.finish(claimed.id, worker.id, status, at.toISOString(), failureReason))
+    ) {
+      return current;
+    }
     await recordAudit(repos, { kind: 'operator' }, at, {
       action: 'batch.finished',
       subjectType: 'batch',
@@ -86,6 +112,7 @@ export async function processBatch(
         status,
         registered: Number(current.registered_rows),
         failed: Number(current.failed_rows),
+        failureReason,
       },
     });
     return {
@@ -96,6 +123,46 @@ export async function processBatch(
       lease_expires_at: null,
     };
   });
+}
+
+/**
+ * Gives up a batch that failed `maxAttempts` times: every row still without an outcome
+ * gets the reference's StorageError (retry later), so the batch still has one outcome per
+ * row, and the batch ends `failed`.
+ */
+async function giveUp(
+  deps: ServiceDeps,
+  run: TransactionRunner,
+  worker: WorkerIdentity,
+  claimed: BatchRow,
+): Promise<BatchRow> {
+  let after = await run((repos) => repos.batches.lastResultIndex(claimed.id));
+  for (;;) {
+    const rows = await run((repos) => repos.batches.rowsAfter(claimed.id, after, processChunkSize));
+    if (rows.length === 0) {
+      break;
+    }
+    await run(async (repos) => {
+      await repos.batches.insertResults(
+        rows.map((row) =>
+          toResult(claimed.id, Number(row.row_index), failure('device.storage_error')),
+        ),
+      );
+      await repos.batches.addCounts(claimed.id, {
+        registered: 0,
+        failed: rows.length,
+        warnings: 0,
+      });
+    });
+    after = Number(rows[rows.length - 1]!.row_index);
+  }
+  return finishBatch(
+    deps,
+    run,
+    worker,
+    claimed,
+    `Processing failed ${maxAttempts} times; see the service log.`,
+  );
 }
 
 function lease(now: Date, worker: WorkerIdentity): string {

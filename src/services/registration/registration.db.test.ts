@@ -411,4 +411,35 @@ forEachDialect('registration engine', (database) => {
       { id: retry.batch.id },
     ]);
   });
+
+  it('gives up a batch that keeps failing, with a StorageError outcome for every row', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent, customerAdmin } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    const { batch } = await submitBatch(
+      deps,
+      partnerAgent,
+      { customer: customer.id },
+      {
+        source: 'api',
+        rows: [prepareFields(syntheticDevice(1)), prepareFields(syntheticDevice(2))],
+      },
+    );
+    // As if five workers had claimed it and died on it.
+    await database()
+      .db.updateTable('batches')
+      .set({ attempts: 5 })
+      .where('id', '=', batch.id)
+      .execute();
+    const result = await processBatch(deps, deps.store.transaction, { id: 'w6', leaseMs: 30_000 });
+    expect(result).toMatchObject({ id: batch.id, status: 'failed' });
+    const rows = await getBatchRows(deps, partnerAgent, batch.id);
+    expect(rows.map((r) => [r.status, r.referenceName])).toEqual([
+      ['failed', 'StorageError'],
+      ['failed', 'StorageError'],
+    ]);
+    expect(await listDevices(deps, customerAdmin, {})).toEqual([]);
+  });
 });

@@ -76,6 +76,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('lease_owner', 'text')
     .addColumn('lease_expires_at', 'text')
     .addColumn('failure_reason', 'text')
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addUniqueConstraint('batches_client_batch_id_key', [
       'registrar_org_id',
       'customer_org_id',

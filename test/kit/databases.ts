@@ -62,29 +62,49 @@ export async function scratchDatabase(dialect: DialectName): Promise<ScratchData
  */
 export function forEachDialect(
   name: string,
-  suite: (database: () => Database, dialect: DialectName) => void,
+  suite: (
+    database: () => Database,
+    dialect: DialectName,
+    /** Opens another connection (pool) to the same database, as a second process would. */
+    connectAgain: () => Promise<Database>,
+  ) => void,
 ): void {
   for (const dialect of testDialects()) {
     describe(`${name} [${dialect}]`, () => {
       let scratch: ScratchDatabase | undefined;
       let database: Database | undefined;
+      const extra: Database[] = [];
       beforeEach(async () => {
         scratch = await scratchDatabase(dialect);
         database = await openDatabase(scratch.config);
         await database.migrate();
       });
       afterEach(async () => {
+        for (const other of extra.splice(0)) {
+          await other.close();
+        }
         await database?.close();
         await scratch?.dispose();
         database = undefined;
         scratch = undefined;
       });
-      suite(() => {
-        if (!database) {
-          throw new Error('database used outside a test');
-        }
-        return database;
-      }, dialect);
+      suite(
+        () => {
+          if (!database) {
+            throw new Error('database used outside a test');
+          }
+          return database;
+        },
+        dialect,
+        async () => {
+          if (!scratch) {
+            throw new Error('database used outside a test');
+          }
+          const other = await openDatabase(scratch.config);
+          extra.push(other);
+          return other;
+        },
+      );
     });
   }
 }

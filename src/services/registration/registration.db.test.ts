@@ -11,10 +11,11 @@ import { getBatchRows } from './register.js';
 import { prepareFields } from './prepare-fields.js';
 import { dryRunBatch, submitBatch } from './register.js';
 import { processBatch } from './process-batch.js';
+import { createStore } from '../../store/store.js';
 
 const tag = 'Microsoft365Managed_Autopilot';
 
-forEachDialect('registration engine', (database) => {
+forEachDialect('registration engine', (database, dialect, connectAgain) => {
   it('registers devices with the built-in Managed Desktop profile assigned at once', async () => {
     const { deps } = buildDeps(database());
     const { customer, partnerAgent, customerAdmin } = await consentedPair(deps, {
@@ -336,8 +337,15 @@ forEachDialect('registration engine', (database) => {
         { source: 'api', rows: [prepareFields(syntheticDevice(n))] },
       );
     }
-    const workers = ['w1', 'w2', 'w3'].map((id) =>
-      processBatch(deps, deps.store.transaction, { id, leaseMs: 30_000 }),
+    // On PostgreSQL, three workers each with its own connection pool, as three processes
+    // would have. SQLite's driver is synchronous, so a second connection in the same process
+    // would block the thread that holds the lock; there, workers share one connection.
+    const stores =
+      dialect === 'postgres'
+        ? [deps.store, createStore(await connectAgain()), createStore(await connectAgain())]
+        : [deps.store, deps.store, deps.store];
+    const workers = stores.map((store, i) =>
+      processBatch({ ...deps, store }, store.transaction, { id: `w${i}`, leaseMs: 30_000 }),
     );
     const claimed = (await Promise.all(workers)).filter((b) => b !== undefined);
     expect(claimed).toHaveLength(2);

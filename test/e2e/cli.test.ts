@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scratchDatabase, testDialects, type ScratchDatabase } from '../kit/databases.js';
 import { preflightJson, repoRoot, runPreflight } from '../kit/cli.js';
+import { intuneCsv, syntheticDevice } from '../kit/devices.js';
 
 /** The environment that points the CLI at a scratch database of `dialect`. */
 function envFor(scratch: ScratchDatabase, dataDir: string): Record<string, string> {
@@ -281,5 +282,124 @@ describe('preflight import, end to end', () => {
     );
     expect(noConsent.code).toBe(2);
     expect(noConsent.stderr).toMatch(/no active relationship/);
+  });
+});
+
+describe('preflight profiles, tag rules and devices, end to end', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-profiles-'));
+    env = { PREFLIGHT_DATA_DIR: dataDir };
+    preflightJson(['org', 'create', '--kind', 'partner', '--name', 'Fabrikam'], env);
+    preflightJson(['org', 'create', '--kind', 'customer', '--name', 'Contoso'], env);
+    preflightJson(
+      ['user', 'create', '--org', 'Contoso', '--email', 'admin@contoso.example', '--role', 'admin'],
+      env,
+    );
+    const { token } = preflightJson<{ token: string }>(
+      ['relationship', 'invite', '--from', 'Fabrikam', '--to', 'Contoso'],
+      env,
+    );
+    preflightJson(['relationship', 'accept', token, '--user', 'admin@contoso.example'], env);
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('creates a profile and a tag rule, and devices follow their tag', () => {
+    const file = path.join(dataDir, 'devices.csv');
+    fs.writeFileSync(
+      file,
+      intuneCsv(
+        [syntheticDevice(1, { groupTag: 'Kiosk' }), syntheticDevice(2, { groupTag: 'kiosk' })],
+        { groupTag: true },
+      ),
+    );
+    const profiles = preflightJson<{ displayName: string; builtIn: boolean }[]>(
+      ['profile', 'list', '--customer', 'Contoso'],
+      env,
+    );
+    expect(profiles).toEqual([
+      expect.objectContaining({ displayName: 'Microsoft Managed Desktop', builtIn: true }),
+    ]);
+
+    const kiosk = preflightJson<{ id: string }>(
+      [
+        'profile',
+        'create',
+        '--customer',
+        'Contoso',
+        '--name',
+        'Kiosk',
+        '--mode',
+        'selfDeploying',
+        '--device-name',
+        'KIOSK-%RAND:5%',
+      ],
+      env,
+    );
+    const badName = runPreflight(
+      [
+        'profile',
+        'create',
+        '--customer',
+        'Contoso',
+        '--name',
+        'Bad',
+        '--device-name',
+        'THIS-NAME-IS-FAR-TOO-LONG',
+      ],
+      env,
+    );
+    expect(badName.code).toBe(1);
+    expect(badName.stderr).toMatch(/deviceNameTemplate|device name/i);
+
+    preflightJson(
+      ['tag-rule', 'create', '--customer', 'Contoso', '--profile', 'Kiosk', '--tag', 'Kiosk'],
+      env,
+    );
+    const badRule = runPreflight(
+      [
+        'tag-rule',
+        'create',
+        '--customer',
+        'Contoso',
+        '--profile',
+        'Kiosk',
+        '--rule',
+        '(device.devicePhysicalIds -any (_ -eqq "[OrderID]:X"))',
+      ],
+      env,
+    );
+    expect(badRule.code).toBe(1);
+    expect(badRule.stderr).toMatch(/character \d+.*-eqq/);
+
+    const imported = runPreflight(
+      ['import', file, '--as', 'Fabrikam', '--customer', 'Contoso'],
+      env,
+    );
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(
+      /line 3 .*"kiosk".*NO deployment profile.*Did you mean "Kiosk"/s,
+    );
+
+    const devices = preflightJson<
+      { id: string; serialNumber: string; profileId: string | null; profileStatus: string }[]
+    >(['devices', 'list', '--customer', 'Contoso'], env);
+    expect(devices.map((d) => [d.serialNumber, d.profileId, d.profileStatus])).toEqual([
+      ['SN00000001', kiosk.id, 'assignedInSync'],
+      ['SN00000002', null, 'notAssigned'],
+    ]);
+    const [fixed] = preflightJson<{ profileId: string }[]>(
+      ['device', 'tag', devices[1]!.id, '--tag', 'Kiosk'],
+      env,
+    );
+    expect(fixed!.profileId).toBe(kiosk.id);
+    expect(preflightJson<unknown[]>(['device', 'show', 'SN00000002'], env)).toHaveLength(1);
+
+    const removed = preflightJson<{ serialNumber: string }>(['deregister', devices[0]!.id], env);
+    expect(removed.serialNumber).toBe('SN00000001');
+    const missing = runPreflight(['device', 'show', 'SN00000001'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/No device visible to you matches "SN00000001"/);
   });
 });

@@ -70,6 +70,17 @@ export function hashTupleKey(facts: {
   return tupleKeyOf(facts.manufacturer, facts.model, facts.serialNumber);
 }
 
+/**
+ * The key a hardware hash is indexed by: the SHA-256 of its content (bytes 0..L-1), which
+ * a valid hash carries in its own trailer and which decoding has just verified. Reading it
+ * costs nothing, where hashing all 3000 bytes again would cost a second pass per row; the
+ * bytes after L are zero padding, so both identify the same content. Every path that looks
+ * a device up by hash (registration, `device show`, first boot) must use this function.
+ */
+export function hashKeyOf(decoded: { readonly checksum: string }): string {
+  return decoded.checksum;
+}
+
 /** True when at least one key identifies the device. */
 export function hasIdentity(keys: DeviceKeys): boolean {
   return keys.hashDigest !== null || keys.productKeyId !== null || keys.tupleKey !== null;

@@ -37,7 +37,7 @@ forEachDialect('relationship lifecycle', (database) => {
       to: customer.domain!,
     });
     expect(invitation.url).toBe(`https://preflight.test/invitations/${invitation.token}`);
-    expect(invitation.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(invitation.token).toMatch(/^[0-9a-f]{64}$/);
     expect(invitation.relationship.status).toBe('invited');
 
     const accepted = await acceptInvitation(deps, customerAdmin, invitation.token);
@@ -101,7 +101,7 @@ forEachDialect('relationship lifecycle', (database) => {
     expect(await refusal(acceptInvitation(deps, customerAdmin, token))).toBe(
       'relationship.invitation_used',
     );
-    expect(await refusal(acceptInvitation(deps, customerAdmin, 'x'.repeat(43)))).toBe(
+    expect(await refusal(acceptInvitation(deps, customerAdmin, '0'.repeat(64)))).toBe(
       'relationship.invitation_not_found',
     );
     expect(await snapshot(database())).toEqual(before);

@@ -10,7 +10,7 @@ import {
   revokeRelationship as revokeRule,
   type Relationship,
 } from '../domain/relationship.js';
-import { newId, newToken, tokenDigest } from '../platform/secrets.js';
+import { newId, newInvitationToken, tokenDigest } from '../platform/secrets.js';
 import { operatorScope, orgScope } from '../store/scope.js';
 import { recordAudit } from './audit.js';
 import type { ServiceDeps } from './deps.js';
@@ -61,7 +61,7 @@ export async function inviteCustomer(
     );
   }
   const now = deps.clock.now();
-  const token = newToken();
+  const token = newInvitationToken();
   const rel: Relationship = {
     id: newId(),
     kind,

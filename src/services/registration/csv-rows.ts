@@ -5,7 +5,7 @@ import {
   type CsvSource,
   type CsvSummary,
 } from '../../csv/index.js';
-import { hashTupleKey, tupleKeyOf } from '../../domain/device.js';
+import { hashKeyOf, hashTupleKey, tupleKeyOf } from '../../domain/device.js';
 import { PreflightError } from '../../domain/errors.js';
 import type { RowIssue } from '../../domain/registration-outcome.js';
 import type { PreparedRow } from './prepared-row.js';
@@ -72,7 +72,7 @@ function toPreparedRow(record: CsvRecord, batchGroupTag: string | null): Prepare
     serialNumber,
     productKeyId: value(d.productKeyId),
     hardwareHash: hash?.text ?? value(d.hardwareHash),
-    hashDigest: hash?.digest ?? null,
+    hashDigest: hash ? hashKeyOf(hash) : null,
     manufacturer,
     model,
     tupleKey: tupleKeyOf(manufacturer, model, serialNumber) ?? (hash ? hashTupleKey(hash) : null),

@@ -1,4 +1,4 @@
-import { hashTupleKey, tupleKeyOf } from '../../domain/device.js';
+import { hashKeyOf, hashTupleKey, tupleKeyOf } from '../../domain/device.js';
 import { checkGroupTag, GROUP_TAG_MAX_LENGTH } from '../../domain/group-tag.js';
 import { decodeHardwareHash, type DecodedHardwareHash } from '../../domain/hardware-hash.js';
 import { checkProductKeyId, PRODUCT_KEY_ID_LENGTH } from '../../domain/product-key-id.js';
@@ -188,7 +188,7 @@ export function prepareFields(
     serialNumber,
     productKeyId,
     hardwareHash: decoded?.text ?? hashText,
-    hashDigest: decoded?.digest ?? null,
+    hashDigest: decoded ? hashKeyOf(decoded) : null,
     manufacturer,
     model,
     tupleKey,

@@ -162,9 +162,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('devices')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('customer_org_id', 'text', (c) => c.notNull().references('organisations.id'))
-    .addColumn('hash_digest', 'text', (c) => c.unique())
-    .addColumn('product_key_id', 'text', (c) => c.unique())
-    .addColumn('tuple_key', 'text', (c) => c.unique())
+    .addColumn('hash_digest', 'text')
+    .addColumn('product_key_id', 'text')
+    .addColumn('tuple_key', 'text')
     .addColumn('serial_number', 'text')
     .addColumn('manufacturer', 'text')
     .addColumn('model', 'text')
@@ -201,6 +201,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       sql`profile_status in ('notAssigned', 'pending', 'assignedInSync', 'assignedOutOfSync', 'failed')`,
     )
     .execute();
+  // One owner per device: each identity key is unique across all customers. Partial
+  // indexes, because most devices have no product key id (and some no tuple), and an
+  // index of NULLs would cost every insert without deciding anything.
+  for (const key of ['hash_digest', 'product_key_id', 'tuple_key'] as const) {
+    await db.schema
+      .createIndex(`devices_${key}_key`)
+      .on('devices')
+      .column(key)
+      .unique()
+      .where(sql.ref(key), 'is not', null)
+      .execute();
+  }
   await db.schema
     .createIndex('devices_customer_serial_idx')
     .on('devices')

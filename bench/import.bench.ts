@@ -52,10 +52,15 @@ function generate(file: string): number {
   return fs.statSync(file).size;
 }
 
-function runPhase(phase: string, csv: string, target: string): PhaseResult {
+function runPhase(
+  phase: string,
+  csv: string,
+  target: string,
+  nodeFlags: string[] = [],
+): PhaseResult {
   const output = execFileSync(
     process.execPath,
-    [path.join(here, 'import.phase.js'), phase, csv, target],
+    [...nodeFlags, path.join(here, 'import.phase.js'), phase, csv, target],
     {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
@@ -86,6 +91,12 @@ async function main(): Promise<void> {
     const results: PhaseResult[] = [];
     results.push(runPhase('floor-sqlite', csv, path.join(dir, 'floor.sqlite')));
     results.push(runPhase('import-sqlite', csv, path.join(dir, 'preflight.sqlite')));
+    // The same import with V8's heap capped: shows how much of the peak RSS is live data
+    // and how much is V8 growing its heap lazily.
+    const capped = runPhase('import-sqlite', csv, path.join(dir, 'capped.sqlite'), [
+      '--max-old-space-size=192',
+    ]);
+    results.push({ ...capped, phase: 'import-sqlite (heap cap 192 MB)' });
     results.push(runPhase('dryrun-sqlite', csv, path.join(dir, 'dryrun.sqlite')));
     if (pgUrl) {
       results.push(await withSchema((t) => runPhase('floor-postgres', csv, t)));
@@ -100,7 +111,7 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: | ---: | ---: |',
     ];
     for (const r of results) {
-      const floor = find(`floor-${r.phase.split('-')[1]}`)!;
+      const floor = find(`floor-${r.phase.split(' ')[0]!.split('-')[1]}`)!;
       lines.push(
         `| ${r.phase} | ${r.rows} | ${(r.ms / 1000).toFixed(2)} | ${Math.round(rate(r))} | ${Math.round(r.maxRssMb)} | ${(rate(r) / rate(floor)).toFixed(2)} |`,
       );

@@ -43,6 +43,15 @@ export class DeviceRepo {
    */
   async insertNew(devices: readonly Insertable<DevicesTable>[]): Promise<Set<string>> {
     const inserted = new Set<string>();
+    const writer = this.db.isTransaction ? this.dialect.rowWriter : undefined;
+    if (writer) {
+      writer.insert('devices', devices, { skipConflicts: true }).forEach((ok, i) => {
+        if (ok) {
+          inserted.add(devices[i]!.id as string);
+        }
+      });
+      return inserted;
+    }
     for (const chunk of chunkForBinds(devices, 20, this.dialect.maxBindParams)) {
       const rows = await this.db
         .insertInto('devices')

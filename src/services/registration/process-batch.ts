@@ -23,7 +23,7 @@ export interface WorkerIdentity {
 }
 
 /** Rows registered per transaction: large enough to amortise the commit, small enough to keep locks short. */
-export const processChunkSize = 1000;
+export const processChunkSize = 2000;
 
 /** How far a batch has got, reported after every chunk. */
 export type ProgressListener = (progress: { done: number; total: number }) => void;

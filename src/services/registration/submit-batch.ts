@@ -28,7 +28,7 @@ export interface BatchSubmission {
 }
 
 /** Rows stored per transaction while a batch is received. */
-const storeChunk = 1000;
+const storeChunk = 2000;
 /** Most rows one batch may hold. */
 export const maxBatchRows = 1_000_000;
 

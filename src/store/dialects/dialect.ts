@@ -20,4 +20,27 @@ export interface DialectInfo {
    * transaction is already exclusive.
    */
   readonly supportsSkipLocked: boolean;
+  /**
+   * Row-at-a-time inserts through cached prepared statements, for bulk writes inside a
+   * transaction. SQLite: yes — its driver is in-process and synchronous, so a prepared
+   * statement per row beats building one huge multi-row statement (the query tree, its
+   * SQL text and its preparation cost more than the inserts). PostgreSQL: no — every
+   * statement is a network round trip, so multi-row statements win there.
+   */
+  readonly rowWriter?: RowWriter;
+}
+
+/** Inserts rows one by one with a prepared statement cached per table and column list. */
+export interface RowWriter {
+  /**
+   * Inserts `rows` (all with the same keys) into `table`. With `skipConflicts`, a row that
+   * breaks a unique index is skipped (`ON CONFLICT DO NOTHING`). Returns, per row, whether
+   * it was inserted. Only call it inside a transaction: it bypasses the query builder's
+   * connection lock.
+   */
+  insert(
+    table: string,
+    rows: readonly Record<string, unknown>[],
+    options?: { skipConflicts?: boolean },
+  ): boolean[];
 }

@@ -66,10 +66,9 @@ export class BatchRepo {
     rows: readonly Insertable<BatchRowsTable>[],
     hashes: readonly Insertable<BatchRowHashesTable>[],
   ): Promise<void> {
-    const writer = this.db.isTransaction ? this.dialect.rowWriter : undefined;
-    if (writer) {
-      writer.insert('batch_rows', rows);
-      writer.insert('batch_row_hashes', hashes);
+    if (this.db.isTransaction) {
+      await this.dialect.bulkWriter.insert(this.db, 'batch_rows', rows);
+      await this.dialect.bulkWriter.insert(this.db, 'batch_row_hashes', hashes);
       return;
     }
     for (const chunk of chunkForBinds(rows, 14, this.dialect.maxBindParams)) {
@@ -82,9 +81,8 @@ export class BatchRepo {
 
   /** Inserts results, chunked likewise. A row has at most one result (primary key). */
   async insertResults(results: readonly Insertable<BatchResultsTable>[]): Promise<void> {
-    const writer = this.db.isTransaction ? this.dialect.rowWriter : undefined;
-    if (writer) {
-      writer.insert('batch_results', results);
+    if (this.db.isTransaction) {
+      await this.dialect.bulkWriter.insert(this.db, 'batch_results', results);
       return;
     }
     for (const chunk of chunkForBinds(results, 11, this.dialect.maxBindParams)) {

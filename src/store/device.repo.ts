@@ -43,9 +43,12 @@ export class DeviceRepo {
    */
   async insertNew(devices: readonly Insertable<DevicesTable>[]): Promise<Set<string>> {
     const inserted = new Set<string>();
-    const writer = this.db.isTransaction ? this.dialect.rowWriter : undefined;
-    if (writer) {
-      writer.insert('devices', devices, { skipConflicts: true }).forEach((ok, i) => {
+    if (this.db.isTransaction) {
+      const done = await this.dialect.bulkWriter.insert(this.db, 'devices', devices, {
+        skipConflicts: true,
+        key: 'id',
+      });
+      done.forEach((ok, i) => {
         if (ok) {
           inserted.add(devices[i]!.id as string);
         }

@@ -1,4 +1,4 @@
-import type { Dialect } from 'kysely';
+import type { Dialect, Kysely } from 'kysely';
 
 /**
  * Everything that differs between the databases we support, in one place. Every other
@@ -21,26 +21,37 @@ export interface DialectInfo {
    */
   readonly supportsSkipLocked: boolean;
   /**
-   * Row-at-a-time inserts through cached prepared statements, for bulk writes inside a
-   * transaction. SQLite: yes — its driver is in-process and synchronous, so a prepared
-   * statement per row beats building one huge multi-row statement (the query tree, its
-   * SQL text and its preparation cost more than the inserts). PostgreSQL: no — every
-   * statement is a network round trip, so multi-row statements win there.
+   * The fastest way this database takes many rows at once, used for bulk writes inside a
+   * transaction. SQLite: a cached prepared statement run row by row — its driver is
+   * in-process and synchronous, so that beats building one huge multi-row statement (the
+   * query tree, its SQL text and its preparation cost more than the inserts). PostgreSQL:
+   * one `INSERT … SELECT FROM unnest($1, $2, …)` with one array parameter per column, so
+   * a chunk costs one round trip and one small statement to plan, whatever its size.
    */
-  readonly rowWriter?: RowWriter;
+  readonly bulkWriter: BulkWriter;
 }
 
-/** Inserts rows one by one with a prepared statement cached per table and column list. */
-export interface RowWriter {
+/** Inserts many rows of one table at once. */
+export interface BulkWriter {
   /**
-   * Inserts `rows` (all with the same keys) into `table`. With `skipConflicts`, a row that
-   * breaks a unique index is skipped (`ON CONFLICT DO NOTHING`). Returns, per row, whether
-   * it was inserted. Only call it inside a transaction: it bypasses the query builder's
-   * connection lock.
+   * Inserts `rows` (all with the same keys) into `table` within the transaction `db`. With
+   * `skipConflicts`, a row that breaks a unique index is skipped (`ON CONFLICT DO
+   * NOTHING`). Returns, per row, whether it was inserted.
    */
   insert(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one writer serves every table
+    db: Kysely<any>,
     table: string,
     rows: readonly Record<string, unknown>[],
-    options?: { skipConflicts?: boolean },
-  ): boolean[];
+    options?: { skipConflicts?: boolean; key?: string },
+  ): Promise<boolean[]>;
+}
+
+/** Table and column names come from code, never from input; values are always bound. */
+export function assertIdentifiers(names: readonly string[]): void {
+  for (const name of names) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+      throw new Error(`Refusing to build SQL with the identifier "${name}".`);
+    }
+  }
 }

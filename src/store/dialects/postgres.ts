@@ -1,6 +1,6 @@
-import { PostgresDialect } from 'kysely';
+import { PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { DialectInfo } from './dialect.js';
+import { assertIdentifiers, type BulkWriter, type DialectInfo } from './dialect.js';
 
 /**
  * PostgreSQL through node-postgres. `schema` (tests) puts every table in its own schema
@@ -25,5 +25,55 @@ export function postgresDialect(
     dialect: new PostgresDialect({ pool }),
     maxBindParams: 65_535,
     supportsSkipLocked: true,
+    bulkWriter: unnestBulkWriter(),
+  };
+}
+
+/** PostgreSQL's array type for each column type our tables use. */
+const arrayTypes: Record<string, string> = { text: 'text[]', integer: 'int4[]', bigint: 'int8[]' };
+
+/**
+ * `INSERT … SELECT * FROM unnest(…)`: one array parameter per column. Column types are
+ * read once per table from the catalogue, because an all-NULL array must still be cast to
+ * the column's type.
+ */
+function unnestBulkWriter(): BulkWriter {
+  const columnTypes = new Map<string, Map<string, string>>();
+  return {
+    insert: async (db, table, rows, options = {}) => {
+      const first = rows[0];
+      if (!first) {
+        return [];
+      }
+      const columns = Object.keys(first);
+      assertIdentifiers([table, ...columns, ...(options.key ? [options.key] : [])]);
+      let types = columnTypes.get(table);
+      if (!types) {
+        const found = await sql<{ column_name: string; data_type: string }>`
+          select column_name, data_type from information_schema.columns
+           where table_schema = current_schema() and table_name = ${table}`.execute(db);
+        types = new Map(found.rows.map((r) => [r.column_name, r.data_type]));
+        columnTypes.set(table, types);
+      }
+      const arrays = columns.map((column) => {
+        const type = arrayTypes[types.get(column) ?? ''];
+        if (!type) {
+          throw new Error(`No array type for ${table}.${column}.`);
+        }
+        return sql`${rows.map((row) => row[column] ?? null)}::${sql.raw(type)}`;
+      });
+      const conflict = options.skipConflicts ? sql` on conflict do nothing` : sql``;
+      const key = options.key;
+      const query = sql<
+        Record<string, unknown>
+      >`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+        select * from unnest(${sql.join(arrays)})${conflict}${key ? sql` returning ${sql.ref(key)}` : sql``}`;
+      const result = await query.execute(db);
+      if (!key) {
+        return rows.map(() => true);
+      }
+      const inserted = new Set(result.rows.map((r) => r[key]));
+      return rows.map((row) => inserted.has(row[key]));
+    },
   };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
-import type { DialectInfo, RowWriter } from './dialect.js';
+import { assertIdentifiers, type BulkWriter, type DialectInfo } from './dialect.js';
 
 /**
  * SQLite through better-sqlite3: one file, write-ahead log, 8 KiB pages.
@@ -30,28 +30,31 @@ export function sqliteDialect(file: string): DialectInfo {
     dialect: new SqliteDialect({ database }),
     maxBindParams: 32_766,
     supportsSkipLocked: false,
-    rowWriter: preparedRowWriter(database),
+    bulkWriter: preparedBulkWriter(database),
   };
 }
 
-/** Table and column names come from code, never from input; values are always bound. */
-const identifier = /^[a-z_][a-z0-9_]*$/;
-
-function preparedRowWriter(database: Database.Database): RowWriter {
+/**
+ * Row-by-row inserts with prepared statements cached per table and column list. They run
+ * on the connection directly, so callers must hold it: inside a Kysely transaction, whose
+ * connection lock keeps every other query out until it ends.
+ */
+function preparedBulkWriter(database: Database.Database): BulkWriter {
   const statements = new Map<string, Database.Statement>();
   return {
-    insert(table, rows, options = {}) {
+    insert: async (db, table, rows, options = {}) => {
       const first = rows[0];
       if (!first) {
         return [];
+      }
+      if (!db.isTransaction) {
+        throw new Error('The SQLite bulk writer runs only inside a transaction.');
       }
       const columns = Object.keys(first);
       const key = `${table}|${columns.join(',')}|${options.skipConflicts ? 1 : 0}`;
       let statement = statements.get(key);
       if (!statement) {
-        if (![table, ...columns].every((name) => identifier.test(name))) {
-          throw new Error(`Refusing to build SQL for ${table}(${columns.join(', ')}).`);
-        }
+        assertIdentifiers([table, ...columns]);
         statement = database.prepare(
           `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})${
             options.skipConflicts ? ' on conflict do nothing' : ''

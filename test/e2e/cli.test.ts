@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scratchDatabase, testDialects, type ScratchDatabase } from '../kit/databases.js';
-import { preflightJson, repoRoot, runPreflight } from '../kit/cli.js';
+import { consentThroughCli, preflightJson, repoRoot, runPreflight } from '../kit/cli.js';
 import { intuneCsv, syntheticDevice } from '../kit/devices.js';
 
 /** The environment that points the CLI at a scratch database of `dialect`. */
@@ -190,18 +190,8 @@ describe('preflight import, end to end', () => {
   beforeEach(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-import-'));
     env = { PREFLIGHT_DATA_DIR: dataDir };
-    preflightJson(['org', 'create', '--kind', 'partner', '--name', 'Fabrikam'], env);
+    consentThroughCli(env);
     preflightJson(['org', 'create', '--kind', 'partner', '--name', 'Litware'], env);
-    preflightJson(['org', 'create', '--kind', 'customer', '--name', 'Contoso'], env);
-    preflightJson(
-      ['user', 'create', '--org', 'Contoso', '--email', 'admin@contoso.example', '--role', 'admin'],
-      env,
-    );
-    const { token } = preflightJson<{ token: string }>(
-      ['relationship', 'invite', '--from', 'Fabrikam', '--to', 'Contoso'],
-      env,
-    );
-    preflightJson(['relationship', 'accept', token, '--user', 'admin@contoso.example'], env);
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
@@ -291,17 +281,7 @@ describe('preflight profiles, tag rules and devices, end to end', () => {
   beforeEach(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-profiles-'));
     env = { PREFLIGHT_DATA_DIR: dataDir };
-    preflightJson(['org', 'create', '--kind', 'partner', '--name', 'Fabrikam'], env);
-    preflightJson(['org', 'create', '--kind', 'customer', '--name', 'Contoso'], env);
-    preflightJson(
-      ['user', 'create', '--org', 'Contoso', '--email', 'admin@contoso.example', '--role', 'admin'],
-      env,
-    );
-    const { token } = preflightJson<{ token: string }>(
-      ['relationship', 'invite', '--from', 'Fabrikam', '--to', 'Contoso'],
-      env,
-    );
-    preflightJson(['relationship', 'accept', token, '--user', 'admin@contoso.example'], env);
+    consentThroughCli(env);
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 

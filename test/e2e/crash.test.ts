@@ -8,7 +8,7 @@ import { fixedClock } from '../../src/platform/clock.js';
 import { processBatch } from '../../src/services/registration/process-batch.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { createStore } from '../../src/store/store.js';
-import { preflightBin, preflightJson, repoRoot } from '../kit/cli.js';
+import { consentThroughCli, preflightBin, repoRoot } from '../kit/cli.js';
 import { intuneCsv, syntheticDevice } from '../kit/devices.js';
 
 /** Counts that must agree however the process died. */
@@ -59,17 +59,7 @@ describe('a worker killed in the middle of a batch', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-crash-'));
     dirs.push(dir);
     const env = { PREFLIGHT_DATA_DIR: dir };
-    preflightJson(['org', 'create', '--kind', 'partner', '--name', 'Fabrikam'], env);
-    preflightJson(['org', 'create', '--kind', 'customer', '--name', 'Contoso'], env);
-    preflightJson(
-      ['user', 'create', '--org', 'Contoso', '--email', 'admin@contoso.example', '--role', 'admin'],
-      env,
-    );
-    const { token } = preflightJson<{ token: string }>(
-      ['relationship', 'invite', '--from', 'Fabrikam', '--to', 'Contoso'],
-      env,
-    );
-    preflightJson(['relationship', 'accept', token, '--user', 'admin@contoso.example'], env);
+    consentThroughCli(env);
 
     const total = 12_000;
     const file = path.join(dir, 'devices.csv');

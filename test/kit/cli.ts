@@ -73,3 +73,21 @@ export async function startPreflightServer(env: Record<string, string | undefine
   });
   return { child, url, exited, logs: () => stdout, errors: () => stderr };
 }
+
+/**
+ * Through the CLI: creates partner Fabrikam and customer Contoso (with an admin,
+ * admin@contoso.example) and makes their relationship active.
+ */
+export function consentThroughCli(env: Record<string, string>): void {
+  preflightJson(['org', 'create', '--kind', 'partner', '--name', 'Fabrikam'], env);
+  preflightJson(['org', 'create', '--kind', 'customer', '--name', 'Contoso'], env);
+  preflightJson(
+    ['user', 'create', '--org', 'Contoso', '--email', 'admin@contoso.example', '--role', 'admin'],
+    env,
+  );
+  const { token } = preflightJson<{ token: string }>(
+    ['relationship', 'invite', '--from', 'Fabrikam', '--to', 'Contoso'],
+    env,
+  );
+  preflightJson(['relationship', 'accept', token, '--user', 'admin@contoso.example'], env);
+}

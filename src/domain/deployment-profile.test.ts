@@ -12,20 +12,7 @@ import {
   type DeploymentProfileInput,
 } from './deployment-profile.js';
 import * as deviceNameTemplate from './device-name-template.js';
-import { PreflightError } from './errors.js';
-
-/** The PreflightError `fn` throws, so tests can read its field, message and remedy. */
-function refusal(fn: () => unknown): PreflightError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PreflightError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected a PreflightError');
-}
+import { refusal } from '../../test/kit/refusal.js';
 
 const refused = (input: DeploymentProfileInput) => refusal(() => normaliseProfileSettings(input));
 

@@ -5,20 +5,7 @@ import {
   DEVICE_NAME_MAX_LENGTH,
   expandDeviceName,
 } from './device-name-template.js';
-import { PreflightError } from './errors.js';
-
-/** The PreflightError `fn` throws, so tests can read its field, message and remedy. */
-function refusal(fn: () => unknown): PreflightError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PreflightError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected a PreflightError');
-}
+import { refusal } from '../../test/kit/refusal.js';
 
 describe(checkDeviceNameTemplate.name, () => {
   it('accepts the documented forms', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { managedDesktopProfile, normaliseProfileSettings } from './deployment-profile.js';
-import { PreflightError } from './errors.js';
+import { refusal } from '../../test/kit/refusal.js';
 import { offlineProfileJson, offlineProfileText } from './offline-profile.js';
 
 const tenant = {
@@ -8,18 +8,6 @@ const tenant = {
   domain: 'M365x373186.onmicrosoft.com',
 };
 const profileId = '7f9e6025-1e13-45f3-bf82-a3e8c5b59eac';
-
-function refusal(fn: () => unknown): PreflightError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PreflightError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected a PreflightError');
-}
 
 describe(offlineProfileJson.name, () => {
   it('writes the file WindowsAutopilotIntune writes for a user-driven profile', () => {

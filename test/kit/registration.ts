@@ -6,7 +6,7 @@ import {
   prepareFields,
   type DeviceFields,
 } from '../../src/services/registration/prepare-fields.js';
-import { registerNow } from '../../src/services/registration/register.js';
+import { registerNow, submitBatch } from '../../src/services/registration/register.js';
 import { acceptInvitation, inviteCustomer } from '../../src/services/relationships.js';
 import { userActor } from './services.js';
 
@@ -55,5 +55,20 @@ export function register(
       strictTags: options.strictTags ?? false,
       rows: devices.map((d) => prepareFields(d, { batchGroupTag: options.groupTag ?? null })),
     },
+  );
+}
+
+/** Queues a batch of devices without processing it (the worker's job, in the test). */
+export function queueBatch(
+  deps: ServiceDeps,
+  actor: Actor,
+  customer: Organisation,
+  devices: readonly DeviceFields[],
+) {
+  return submitBatch(
+    deps,
+    actor,
+    { customer: customer.id },
+    { source: 'api', rows: devices.map((d) => prepareFields(d)) },
   );
 }

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { forEachDialect } from '../../../test/kit/databases.js';
 import { syntheticDevice } from '../../../test/kit/devices.js';
-import { consentedPair, register } from '../../../test/kit/registration.js';
+import { consentedPair, queueBatch, register } from '../../../test/kit/registration.js';
 import { buildDeps } from '../../../test/kit/services.js';
 import { PreflightError } from '../../domain/errors.js';
 import { deregisterDevice, listDevices, setGroupTag } from '../devices.js';
@@ -186,15 +186,10 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
       partner: 'Fabrikam',
       customer: 'Contoso',
     });
-    const { batch } = await submitBatch(
-      deps,
-      partnerAgent,
-      { customer: customer.id },
-      {
-        source: 'api',
-        rows: [prepareFields(syntheticDevice(1)), prepareFields(syntheticDevice(2))],
-      },
-    );
+    const { batch } = await queueBatch(deps, partnerAgent, customer, [
+      syntheticDevice(1),
+      syntheticDevice(2),
+    ]);
     await revokeRelationship(deps, customerAdmin, relationship.id);
     const processed = await processBatch(deps, deps.store.transaction, {
       id: 'test-worker',
@@ -426,15 +421,10 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
       partner: 'Fabrikam',
       customer: 'Contoso',
     });
-    const { batch } = await submitBatch(
-      deps,
-      partnerAgent,
-      { customer: customer.id },
-      {
-        source: 'api',
-        rows: [prepareFields(syntheticDevice(1)), prepareFields(syntheticDevice(2))],
-      },
-    );
+    const { batch } = await queueBatch(deps, partnerAgent, customer, [
+      syntheticDevice(1),
+      syntheticDevice(2),
+    ]);
     // As if five workers had claimed it and died on it.
     await database()
       .db.updateTable('batches')

@@ -9,6 +9,13 @@ export interface CliRuntime {
   withServices<T>(work: (deps: ServiceDeps) => Promise<T>): Promise<T>;
   /** Applies pending migrations; returns the names applied now. */
   migrate(): Promise<{ applied: string[]; database: string }>;
-  /** Runs the HTTP server until SIGTERM/SIGINT. */
-  serve(options: { port?: number; host?: string }): Promise<void>;
+  /**
+   * Runs the HTTP server until SIGTERM/SIGINT. `tls` (certificate and key files, relative to
+   * the working folder) replaces PREFLIGHT_TLS_CERT/PREFLIGHT_TLS_KEY and serves HTTPS.
+   */
+  serve(options: {
+    port?: number;
+    host?: string;
+    tls?: { certFile: string; keyFile: string };
+  }): Promise<void>;
 }

@@ -45,4 +45,53 @@ describe(loadConfig.name, () => {
       /names no database/,
     );
   });
+
+  it('serves HTTPS with both PREFLIGHT_TLS_CERT and PREFLIGHT_TLS_KEY, paths resolved against cwd', () => {
+    const config = loadConfig(
+      {
+        PREFLIGHT_TLS_CERT: 'tls/cert.pem',
+        PREFLIGHT_TLS_KEY: '/etc/preflight/key.pem',
+        PORT: '8443',
+      },
+      '/srv/app',
+    );
+    expect(config.http.tls).toEqual({
+      certFile: path.resolve('/srv/app', 'tls/cert.pem'),
+      keyFile: '/etc/preflight/key.pem',
+    });
+    expect(config.http.publicUrl).toBe('https://localhost:8443');
+    expect(Object.isFrozen(config.http.tls)).toBe(true);
+  });
+
+  it('keeps an explicit PREFLIGHT_PUBLIC_URL with TLS, and has no TLS without the variables', () => {
+    const config = loadConfig(
+      {
+        PREFLIGHT_TLS_CERT: 'cert.pem',
+        PREFLIGHT_TLS_KEY: 'key.pem',
+        PREFLIGHT_PUBLIC_URL: 'https://preflight.example/',
+      },
+      '/srv',
+    );
+    expect(config.http.publicUrl).toBe('https://preflight.example');
+    expect(loadConfig({}, '/srv').http.tls).toBeUndefined();
+    expect(loadConfig({ PREFLIGHT_TLS_CERT: ' ', PREFLIGHT_TLS_KEY: '' }, '/srv').http.tls).toBe(
+      undefined,
+    );
+  });
+
+  it('refuses only one of PREFLIGHT_TLS_CERT and PREFLIGHT_TLS_KEY, naming both, among other problems', () => {
+    for (const env of [{ PREFLIGHT_TLS_CERT: 'cert.pem' }, { PREFLIGHT_TLS_KEY: 'key.pem' }]) {
+      let caught: unknown;
+      try {
+        loadConfig({ ...env, PORT: 'eighty' }, '/srv');
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      const problems = (caught as ConfigError).problems;
+      expect(problems).toHaveLength(2);
+      expect(problems.join('\n')).toMatch(/PORT="eighty"/);
+      expect(problems.join('\n')).toMatch(/PREFLIGHT_TLS_CERT and PREFLIGHT_TLS_KEY go together/);
+    }
+  });
 });

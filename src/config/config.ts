@@ -14,9 +14,25 @@ export interface Config {
     readonly port: number;
     /** The base URL people reach the service at; invitation links are built from it. */
     readonly publicUrl: string;
+    /** Rate limits per minute (API client, first-boot source address, token source address). */
+    readonly limits: {
+      readonly clientRequestsPerMinute: number;
+      readonly deviceLookupsPerMinute: number;
+      readonly tokenRequestsPerMinute: number;
+    };
+    /** Lifetime of issued access tokens. */
+    readonly tokenLifetimeSeconds: number;
+    /** PEM certificate and private key files (absolute paths): serve HTTPS instead of HTTP. */
+    readonly tls?: TlsFiles;
   };
   readonly log: { readonly level: LogLevel };
   readonly invitations: { readonly ttlDays: number };
+}
+
+/** Where the PEM certificate (chain) and its private key are; read when the server starts. */
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -37,9 +53,15 @@ export class ConfigError extends Error {
  * - `DATABASE_URL` — `postgres://…` or `postgresql://…` to use PostgreSQL instead of SQLite;
  *   `sqlite:PATH` names another SQLite file.
  * - `PORT` — HTTP port, default 8080. `HOST` — interface, default `0.0.0.0`.
- * - `PREFLIGHT_PUBLIC_URL` — base URL for links; default `http://localhost:PORT`.
+ * - `PREFLIGHT_TLS_CERT` and `PREFLIGHT_TLS_KEY` — PEM certificate and key files (relative to
+ *   `cwd`) to serve HTTPS; both or neither.
+ * - `PREFLIGHT_PUBLIC_URL` — base URL for links; default `http://localhost:PORT`, or
+ *   `https://localhost:PORT` with TLS.
  * - `LOG_LEVEL` — fatal, error, warn, info (default), debug, trace or silent.
  * - `PREFLIGHT_INVITATION_TTL_DAYS` — lifetime of invitation links, default 14.
+ * - `PREFLIGHT_RATE_CLIENT_PER_MINUTE` (6000), `PREFLIGHT_RATE_FIRST_BOOT_PER_MINUTE` (600),
+ *   `PREFLIGHT_RATE_TOKEN_PER_MINUTE` (120) — rate limits per API client / source address.
+ * - `PREFLIGHT_TOKEN_LIFETIME_SECONDS` — access token lifetime, default 3600.
  *
  * Every invalid variable is listed in one `ConfigError`.
  */
@@ -57,6 +79,41 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     problems,
   );
 
+  const limits = {
+    clientRequestsPerMinute: integer(
+      env.PREFLIGHT_RATE_CLIENT_PER_MINUTE,
+      6000,
+      'PREFLIGHT_RATE_CLIENT_PER_MINUTE',
+      1,
+      100_000_000,
+      problems,
+    ),
+    deviceLookupsPerMinute: integer(
+      env.PREFLIGHT_RATE_FIRST_BOOT_PER_MINUTE,
+      600,
+      'PREFLIGHT_RATE_FIRST_BOOT_PER_MINUTE',
+      1,
+      100_000_000,
+      problems,
+    ),
+    tokenRequestsPerMinute: integer(
+      env.PREFLIGHT_RATE_TOKEN_PER_MINUTE,
+      120,
+      'PREFLIGHT_RATE_TOKEN_PER_MINUTE',
+      1,
+      100_000_000,
+      problems,
+    ),
+  };
+  const tokenLifetimeSeconds = integer(
+    env.PREFLIGHT_TOKEN_LIFETIME_SECONDS,
+    3600,
+    'PREFLIGHT_TOKEN_LIFETIME_SECONDS',
+    60,
+    86_400,
+    problems,
+  );
+
   const level = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
   if (!logLevels.includes(level)) {
     problems.push(
@@ -66,7 +123,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
 
   const db = databaseConfig(env.DATABASE_URL, dataDir, cwd, problems);
 
-  const publicUrl = (env.PREFLIGHT_PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(
+  const tls = tlsFiles(env.PREFLIGHT_TLS_CERT, env.PREFLIGHT_TLS_KEY, cwd, problems);
+
+  const scheme = tls ? 'https' : 'http';
+  const publicUrl = (env.PREFLIGHT_PUBLIC_URL?.trim() || `${scheme}://localhost:${port}`).replace(
     /\/+$/,
     '',
   );
@@ -80,7 +140,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   return deepFreeze({
     dataDir,
     db,
-    http: { host: env.HOST?.trim() || '0.0.0.0', port, publicUrl },
+    http: {
+      host: env.HOST?.trim() || '0.0.0.0',
+      port,
+      publicUrl,
+      limits,
+      tokenLifetimeSeconds,
+      ...(tls ? { tls } : {}),
+    },
     log: { level },
     invitations: { ttlDays },
   });
@@ -120,6 +187,27 @@ function databaseConfig(
     problems.push('DATABASE_URL names no database; add /DATABASE at the end.');
   }
   return { kind: 'postgres', url: value };
+}
+
+function tlsFiles(
+  rawCert: string | undefined,
+  rawKey: string | undefined,
+  cwd: string,
+  problems: string[],
+): TlsFiles | undefined {
+  const cert = rawCert?.trim();
+  const key = rawKey?.trim();
+  if (!cert && !key) {
+    return undefined;
+  }
+  if (!cert || !key) {
+    const missing = cert ? 'PREFLIGHT_TLS_KEY' : 'PREFLIGHT_TLS_CERT';
+    problems.push(
+      `PREFLIGHT_TLS_CERT and PREFLIGHT_TLS_KEY go together, but ${missing} is not set; set both to serve HTTPS, or neither for HTTP.`,
+    );
+    return undefined;
+  }
+  return { certFile: path.resolve(cwd, cert), keyFile: path.resolve(cwd, key) };
 }
 
 function integer(

@@ -11,7 +11,8 @@ export type ErrorCategory =
   | 'conflict' // clashes with existing state (409)
   | 'forbidden' // the caller is known but may not do this (403)
   | 'unauthenticated' // who is calling could not be established (401)
-  | 'gone'; // existed, but is used up or expired (410)
+  | 'gone' // existed, but is used up or expired (410)
+  | 'throttled'; // too many requests; retry later (429)
 
 interface CatalogueEntry {
   readonly category: ErrorCategory;
@@ -134,6 +135,43 @@ export const errorCatalogue = {
   'rule.not_found': {
     category: 'not_found',
     remedy: 'Check the rule id; `preflight tag-rule list` shows them.',
+  },
+  'auth.invalid_request': {
+    category: 'invalid',
+    remedy: 'Send grant_type=client_credentials, client_id, client_secret and scope as a form.',
+  },
+  'auth.invalid_client': {
+    category: 'unauthenticated',
+    remedy: 'Check the client id and secret; an operator can create a new client.',
+  },
+  'auth.invalid_scope': {
+    category: 'invalid',
+    remedy: 'Ask for "https://graph.microsoft.com/.default".',
+  },
+  'auth.unauthorized_client': {
+    category: 'forbidden',
+    remedy:
+      'Ask for a token for your own tenant, or for a customer that consented to your organisation.',
+  },
+  'auth.missing_token': {
+    category: 'unauthenticated',
+    remedy: 'Send "Authorization: Bearer <token>" with a token from the token endpoint.',
+  },
+  'auth.invalid_token': {
+    category: 'unauthenticated',
+    remedy: 'Get a new token from the token endpoint and retry.',
+  },
+  'auth.insufficient_scope': {
+    category: 'forbidden',
+    remedy: 'Ask for a token with DeviceManagementServiceConfig.ReadWrite.All, or use a client with the agent or admin role.',
+  },
+  'auth.wrong_tenant': {
+    category: 'forbidden',
+    remedy: 'Use a token issued for the tenant this request acts on.',
+  },
+  'rate.limited': {
+    category: 'throttled',
+    remedy: 'Wait for the number of seconds in Retry-After, then retry.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -1,26 +1,69 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import formBody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
+import type { KeyRing } from '../auth/key-ring.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceDeps } from '../services/deps.js';
-import { handleError } from './errors.js';
+import { accessHook, type RouteAccess } from './access/route-access.js';
+import type { ApiContext, ApiLimits } from './context.js';
+import { handleError, sendProblem } from './errors.js';
 import { healthRoutes, type ReadinessProbe } from './routes/health/health.routes.js';
+import { apiRoutes } from './routes/index.js';
 
 /** Everything the HTTP layer needs, built by the composition root. */
 export interface AppOptions {
   readonly deps: ServiceDeps;
   readonly probe: ReadinessProbe;
   readonly logger: Logger;
-  /** Largest request body accepted, in bytes (default 10 MiB). */
+  readonly keyRing: KeyRing;
+  /** Largest request body accepted, in bytes (default 10 MiB; batch routes allow more). */
   readonly bodyLimit?: number;
+  /** PEM certificate and key: serve HTTPS instead of HTTP. */
+  readonly https?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  readonly limits?: Partial<ApiLimits>;
+  /** Lifetime of access tokens in seconds (default one hour, as Entra ID's). */
+  readonly tokenLifetimeSeconds?: number;
 }
+
+/** A route as declared, for the authorization matrix and the OpenAPI coverage test. */
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: RouteAccess;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its access rule, in declaration order. */
+    readonly declaredRoutes: DeclaredRoute[];
+  }
+}
+
+/** Defaults for rate limits: generous for automation, tight for anonymous callers. */
+export const defaultLimits: ApiLimits = {
+  clientRequestsPerMinute: 6000,
+  deviceLookupsPerMinute: 600,
+  tokenRequestsPerMinute: 120,
+};
 
 /**
  * Builds the Fastify application. Each request gets an id (the caller's `x-request-id`
- * when it sends a sane one, else a new UUID) that is logged and echoed back.
+ * when it sends a sane one, else a new UUID) that is logged and echoed back. Every route
+ * must declare who may call it (`config.access`); building fails otherwise.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { probe, logger, bodyLimit = 10 * 1024 * 1024 } = options;
+  const { deps, probe, logger, keyRing, bodyLimit = 10 * 1024 * 1024 } = options;
+  const limits: ApiLimits = { ...defaultLimits, ...options.limits };
   const app = Fastify({
+    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key } } : {}),
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit,
     requestIdHeader: 'x-request-id',
@@ -28,7 +71,37 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     // While shutting down, new requests get 503 so a load balancer retries elsewhere.
     return503OnClosing: true,
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   });
+  app.decorate('declaredRoutes', [] as DeclaredRoute[]);
+  app.addHook('onRoute', (route) => {
+    route.config ??= {};
+    if (!route.config.access && route.url.startsWith('/docs')) {
+      // The interactive documentation's own pages and assets.
+      route.config.access = { kind: 'public' };
+    }
+    const access = route.config.access;
+    if (!access) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule.`);
+    }
+    if (!route.config.rateLimit && access.kind !== 'public') {
+      route.config.rateLimit =
+        access.kind === 'device'
+          ? { max: limits.deviceLookupsPerMinute, timeWindow: 60_000 }
+          : {
+              max: limits.clientRequestsPerMinute,
+              timeWindow: 60_000,
+              keyGenerator: (request: FastifyRequest) =>
+                request.principal?.actor.clientId ?? request.ip,
+            };
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') {
+        app.declaredRoutes.push({ method, url: route.url, access });
+      }
+    }
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     // A caller's id that is too long or has odd characters is replaced, not echoed.
     const supplied = request.headers['x-request-id'];
@@ -36,18 +109,78 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       request.id = randomUUID();
     }
     void reply.header('x-request-id', request.id);
+    echoTracingHeaders(request, (name, value) => void reply.header(name, value));
   });
+  app.addHook('onRequest', accessHook(deps, keyRing));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
-      error: {
-        code: 'http.not_found',
-        message: `No route ${request.method} ${request.url.split('?')[0]}.`,
-        remedy: 'Check the path and method.',
-        requestId: String(request.id),
-      },
+    sendProblem(request, reply, {
+      status: 404,
+      code: 'http.not_found',
+      message: `No route ${request.method} ${request.url.split('?')[0]}.`,
+      remedy: 'Check the path and method; /docs lists every route.',
     });
   });
+
+  await app.register(formBody);
+  await app.register(rateLimit, {
+    global: false,
+    // After authentication, so a client is limited by its id rather than its address.
+    hook: 'preHandler',
+    errorResponseBuilder: (_request, context) => {
+      const error = new Error(
+        `Too many requests: at most ${context.max} per ${context.after}. Retry in ${Math.ceil(context.ttl / 1000)} s.`,
+      ) as Error & { statusCode: number };
+      error.statusCode = 429;
+      return error;
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Preflight API',
+        version: '1',
+        description:
+          'Zero-touch device registration: OAuth2 client credentials, Partner Center–style device batches (/v1), Graph-style Autopilot endpoints (/beta, /v1.0), OEM validation and first-boot lookup.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', logLevel: 'warn' });
+
+  const context: ApiContext = {
+    deps,
+    keyRing,
+    limits,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+  };
   await app.register(healthRoutes(probe));
+  await app.register(apiRoutes(context));
+  app.get(
+    '/openapi.json',
+    { config: { access: { kind: 'public' } }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
   return app;
+}
+
+/** Graph and Partner Center clients correlate by their own headers; echo them back. */
+function echoTracingHeaders(request: FastifyRequest, set: (name: string, value: string) => void) {
+  const wire = request.routeOptions.config?.wire;
+  if (wire === 'graph') {
+    const clientRequestId = request.headers['client-request-id'];
+    set('request-id', String(request.id));
+    set('client-request-id', typeof clientRequestId === 'string' ? clientRequestId : String(request.id));
+  } else if (wire === 'partnerCenter') {
+    const correlationId = request.headers['ms-correlationid'];
+    const requestId = request.headers['ms-requestid'];
+    set('MS-CorrelationId', typeof correlationId === 'string' ? correlationId : String(request.id));
+    set('MS-RequestId', typeof requestId === 'string' ? requestId : String(request.id));
+    set('MS-CV', String(request.id));
+  }
 }

@@ -7,10 +7,11 @@ import { registerCsvCommands } from '../cli/commands/csv.command.js';
 import { tenancyCommands } from '../cli/commands/org.command.js';
 import { runProgram, type CommandGroup } from '../cli/program.js';
 import type { CliRuntime } from '../cli/runtime.js';
+import { CliExit, ExitCode } from '../cli/exit.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
 import { openDatabase } from '../store/database.js';
-import { openServices, startServer } from './server.js';
+import { TlsSetupError, openServices, startServer, type RunningServer } from './server.js';
 
 /** The runtime commands use: configuration from the context's environment, real database. */
 function runtimeFor(ctx: CliContext): CliRuntime {
@@ -33,7 +34,18 @@ function runtimeFor(ctx: CliContext): CliRuntime {
       }
     },
     serve: async (options) => {
-      const base = config();
+      // --tls-cert/--tls-key stand in for the variables, so that the configuration resolves
+      // them and defaults the public URL to https:// exactly as it does for the variables.
+      const base = options.tls
+        ? loadConfig(
+            {
+              ...ctx.env,
+              PREFLIGHT_TLS_CERT: options.tls.certFile,
+              PREFLIGHT_TLS_KEY: options.tls.keyFile,
+            },
+            ctx.cwd,
+          )
+        : config();
       const settings = {
         ...base,
         http: {
@@ -43,7 +55,15 @@ function runtimeFor(ctx: CliContext): CliRuntime {
         },
       };
       const logger = createLogger({ level: settings.log.level });
-      const server = await startServer(settings, logger);
+      let server: RunningServer;
+      try {
+        server = await startServer(settings, logger);
+      } catch (error) {
+        if (error instanceof TlsSetupError) {
+          throw new CliExit(ExitCode.usage, `error: ${error.message}`);
+        }
+        throw error;
+      }
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
           logger.info({ signal }, 'shutting down: finishing in-flight requests');

@@ -1,5 +1,9 @@
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createSecureContext } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/config.js';
+import type { Config, TlsFiles } from '../config/config.js';
+import { KeyRing } from '../auth/key-ring.js';
 import { buildApp } from '../http/app.js';
 import { startBatchWorker } from '../jobs/batch-worker.js';
 import { systemClock } from '../platform/clock.js';
@@ -46,10 +50,128 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the HTTP service on the configured port. */
+/**
+ * The certificate or key given for HTTPS cannot be used. The message is one line naming the
+ * file and what to do about it; the CLI turns it into exit code 2.
+ */
+export class TlsSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TlsSetupError';
+  }
+}
+
+/** PEM certificate (chain) and private key, checked to parse and to belong together. */
+export interface TlsCredentials {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** The (first) certificate of the file, for its subject and validity. */
+  readonly certificate: X509Certificate;
+}
+
+/**
+ * Reads the certificate and key files and checks them before anything listens: each must be
+ * readable and parse as PEM, the key must be unencrypted and belong to the certificate, and
+ * together they must make a TLS context. Throws `TlsSetupError` otherwise.
+ */
+export async function readTlsCredentials(files: TlsFiles): Promise<TlsCredentials> {
+  const { certFile, keyFile } = files;
+  const cert = await readPem(certFile, 'certificate', '--tls-cert or PREFLIGHT_TLS_CERT');
+  const key = await readPem(keyFile, 'private key', '--tls-key or PREFLIGHT_TLS_KEY');
+
+  let certificate: X509Certificate;
+  try {
+    if (!cert.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new Error('no PEM certificate');
+    }
+    certificate = new X509Certificate(cert);
+  } catch {
+    throw new TlsSetupError(
+      `The TLS certificate ${certFile} is not a PEM certificate; give the PEM file of the server certificate (-----BEGIN CERTIFICATE-----, any intermediates after it).`,
+    );
+  }
+
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (error) {
+    const encrypted =
+      (error as { code?: unknown } | null)?.code === 'ERR_MISSING_PASSPHRASE' ||
+      /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(key.toString('latin1'));
+    throw new TlsSetupError(
+      encrypted
+        ? `The TLS private key ${keyFile} is protected by a passphrase; give an unencrypted copy (openssl pkey -in KEY -out PLAIN-KEY) and keep it readable only by the service.`
+        : `The TLS private key ${keyFile} is not a PEM private key; give the PEM file of the key the certificate was issued for (-----BEGIN … PRIVATE KEY-----).`,
+    );
+  }
+
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new TlsSetupError(
+      `The TLS private key ${keyFile} does not belong to the certificate ${certFile}; give the key the certificate was issued for.`,
+    );
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw new TlsSetupError(
+      `The TLS certificate ${certFile} and key ${keyFile} cannot be used together (${oneLine(error)}); give another certificate and key.`,
+    );
+  }
+  return { cert, key, certificate };
+}
+
+async function readPem(file: string, what: string, where: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new TlsSetupError(
+      `Cannot read the TLS ${what} ${file} (${readFailure(error)}); check the path given by ${where} and that the service may read it.`,
+    );
+  }
+}
+
+function readFailure(error: unknown): string {
+  switch ((error as { code?: unknown } | null)?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return oneLine(error);
+  }
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+}
+
+/** Starts the HTTP service on the configured port; HTTPS when `config.http.tls` is set. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  // Checked before the database is opened, so that a bad certificate changes nothing.
+  const tls = config.http.tls ? await readTlsCredentials(config.http.tls) : undefined;
+  if (tls && Date.parse(tls.certificate.validTo) < Date.now()) {
+    logger.warn(
+      { certFile: config.http.tls?.certFile, validTo: tls.certificate.validTo },
+      'the TLS certificate has expired; clients will refuse it',
+    );
+  }
   const services = await openServices(config);
-  const app = await buildApp({ deps: services.deps, probe: services.database, logger });
+  const keyRing = await KeyRing.open(services.deps.store.repos.signingKeys).catch(async (error) => {
+    await services.database.close();
+    throw error;
+  });
+  const app = await buildApp({
+    deps: services.deps,
+    probe: services.database,
+    logger,
+    keyRing,
+    limits: config.http.limits,
+    tokenLifetimeSeconds: config.http.tokenLifetimeSeconds,
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
+  });
   const worker = startBatchWorker(services.deps, logger.child({ component: 'worker' }));
   services.onBatchQueued(() => worker.nudge());
   try {

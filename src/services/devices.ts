@@ -44,7 +44,11 @@ async function scopeFor(
   return { registrarOrgId: own.id, customerOrgId: customer.id };
 }
 
-/** Lists devices visible to `actor`, with filters and paging. */
+/**
+ * Lists devices visible to `actor`, with filters and paging: `conditions` (a parsed
+ * `$filter`) must all hold; `after` pages by id (keyset), `offset`/`limit` by position.
+ * Without `after` or `order: 'id'` the devices come in registration order.
+ */
 export async function listDevices(
   deps: ServiceDeps,
   actor: Actor,
@@ -52,6 +56,19 @@ export async function listDevices(
 ): Promise<Device[]> {
   const { customer, ...filter } = input;
   return deps.store.repos.devices.list(
+    await scopeFor(deps, actor, customer, 'read_devices'),
+    filter,
+  );
+}
+
+/** How many devices visible to `actor` pass the filter (for `@odata.count`); paging is ignored. */
+export async function countDevices(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { customer?: string } & DeviceFilter,
+): Promise<number> {
+  const { customer, ...filter } = input;
+  return deps.store.repos.devices.count(
     await scopeFor(deps, actor, customer, 'read_devices'),
     filter,
   );

@@ -1,4 +1,11 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type Insertable,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+} from 'kysely';
 import type { Device, DeviceKeys } from '../domain/device.js';
 import type { DialectInfo } from './dialects/dialect.js';
 import { chunkForBinds } from './chunk.js';
@@ -21,13 +28,118 @@ export interface DeviceOwnerRow {
   readonly batchRowIndex: number;
 }
 
+/** The device properties a condition may test, spelled as Graph spells them. */
+export const deviceConditionFields = ['serialNumber', 'groupTag', 'manufacturer', 'model'] as const;
+export type DeviceConditionField = (typeof deviceConditionFields)[number];
+
+/**
+ * One test on a device property (what an OData `$filter` term becomes). `eq` is exact,
+ * case included; `contains` and `startswith` ignore the case of ASCII letters (both sides
+ * go through the database's `lower()`, which folds only ASCII on SQLite, so letters
+ * beyond ASCII compare case-sensitively there). A device whose property is empty matches
+ * no condition on it.
+ */
+export interface DeviceCondition {
+  readonly field: DeviceConditionField;
+  readonly op: 'eq' | 'contains' | 'startswith';
+  readonly value: string;
+}
+
 /** Filters for listing devices. */
 export interface DeviceFilter {
   readonly serialNumber?: string;
   readonly groupTag?: string;
   readonly profileStatus?: ProfileStatusColumn;
+  /** All must hold. */
+  readonly conditions?: readonly DeviceCondition[];
+  /**
+   * `registration` (the default): registration time, then batch and row, for people.
+   * `id`: by device id, the order keyset paging (`after`) walks.
+   */
+  readonly order?: 'registration' | 'id';
+  /** Keyset paging: only devices whose id sorts after this one; implies `order: 'id'`. */
+  readonly after?: string;
   readonly offset?: number;
   readonly limit?: number;
+}
+
+const conditionColumns = {
+  serialNumber: 'serial_number',
+  groupTag: 'group_tag',
+  manufacturer: 'manufacturer',
+  model: 'model',
+} as const satisfies Record<DeviceConditionField, keyof DevicesTable>;
+
+/**
+ * The escape character of LIKE patterns built here. Neither database has a default one
+ * (PostgreSQL's is a backslash, SQLite has none), so every pattern names it in an ESCAPE
+ * clause, bound as a parameter so no string-literal syntax setting can change it.
+ */
+const LIKE_ESCAPE = '\\';
+
+/** `value` as literal text inside a LIKE pattern: `%`, `_` and the escape character escaped. */
+function likeLiteral(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => LIKE_ESCAPE + c);
+}
+
+/** The SQL test for one condition. */
+function conditionSql(condition: DeviceCondition): Expression<SqlBool> {
+  const column = sql.ref(`devices.${conditionColumns[condition.field]}`);
+  switch (condition.op) {
+    case 'eq':
+      return sql<SqlBool>`${column} = ${condition.value}`;
+    case 'contains':
+    case 'startswith': {
+      const pattern = `${condition.op === 'contains' ? '%' : ''}${likeLiteral(condition.value)}%`;
+      // lower() on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not, and
+      // folding both sides in the same database keeps the two in agreement.
+      return sql<SqlBool>`lower(${column}) like lower(${pattern}) escape ${LIKE_ESCAPE}`;
+    }
+  }
+}
+
+/** What first boot needs of a device with an assigned profile, read in one query. */
+export interface FirstBootRecord {
+  readonly deviceId: string;
+  readonly customerOrgId: string;
+  /** The customer's tenant domain, or null when it has none. */
+  readonly customerDomain: string | null;
+  readonly profileId: string;
+  /** JSON of DeploymentProfileSettings, as stored. */
+  readonly profileSettings: string;
+  readonly profileUpdatedAt: string;
+}
+
+/** The one key a device presents at first boot: a hash digest, or a tuple key. */
+export type FirstBootKey = { readonly hashDigest: string } | { readonly tupleKey: string };
+
+/**
+ * The first-boot query: one device by a unique key, joined to its customer and its
+ * profile by primary key. `hash_digest = ?` and `tuple_key = ?` each imply the `is not
+ * null` of the partial unique index on that column, so both databases use the index.
+ * Exported for the query-plan test.
+ */
+export function firstBootQuery(db: Kysely<Schema>, key: FirstBootKey) {
+  const query = db
+    .selectFrom('devices')
+    .innerJoin('organisations', 'organisations.id', 'devices.customer_org_id')
+    // Inner join: a device without a profile has no first-boot record.
+    .innerJoin('deployment_profiles', (join) =>
+      join
+        .onRef('deployment_profiles.id', '=', 'devices.profile_id')
+        .onRef('deployment_profiles.customer_org_id', '=', 'devices.customer_org_id'),
+    )
+    .select([
+      'devices.id as device_id',
+      'devices.customer_org_id',
+      'organisations.domain',
+      'deployment_profiles.id as profile_id',
+      'deployment_profiles.settings',
+      'deployment_profiles.updated_at',
+    ]);
+  return 'hashDigest' in key
+    ? query.where('devices.hash_digest', '=', key.hashDigest)
+    : query.where('devices.tuple_key', '=', key.tupleKey);
 }
 
 /** Registered devices. Uniqueness of every identity key is the database's job. */
@@ -117,6 +229,26 @@ export class DeviceRepo {
     return [...found.values()];
   }
 
+  /**
+   * The device holding `key`, with its customer's domain and its assigned profile, or
+   * undefined when no device holds the key or it has no profile. Not tenant-scoped on
+   * purpose: it serves devices at first boot, which have no tenant and no token — the
+   * hardware hash (or tuple) is the device's own proof of identity.
+   */
+  async firstBootRecord(key: FirstBootKey): Promise<FirstBootRecord | undefined> {
+    const row = await firstBootQuery(this.db, key).executeTakeFirst();
+    return (
+      row && {
+        deviceId: row.device_id,
+        customerOrgId: row.customer_org_id,
+        customerDomain: row.domain,
+        profileId: row.profile_id,
+        profileSettings: row.settings,
+        profileUpdatedAt: row.updated_at,
+      }
+    );
+  }
+
   /** One device visible in `scope`. */
   async find(scope: DeviceScope, id: string): Promise<Device | undefined> {
     const row = await this.scoped(scope).where('id', '=', id).executeTakeFirst();
@@ -138,26 +270,34 @@ export class DeviceRepo {
     return rows.map(toDevice);
   }
 
-  /** Devices visible in `scope`, in the order they were registered (batch, then row). */
+  /**
+   * Devices visible in `scope` that pass `filter`: by default in the order they were
+   * registered (batch, then row); by id with `order: 'id'` or `after`. At most
+   * `limit` (default 1000).
+   */
   async list(scope: DeviceScope, filter: DeviceFilter = {}): Promise<Device[]> {
-    let query = this.scoped(scope)
-      .orderBy('registered_at')
-      .orderBy('batch_id')
-      .orderBy('batch_row_index');
-    if (filter.serialNumber !== undefined) {
-      query = query.where('serial_number', '=', filter.serialNumber);
+    let query = this.filtered(scope, filter).selectAll();
+    if (filter.after !== undefined || filter.order === 'id') {
+      query = query.orderBy('id');
+    } else {
+      query = query.orderBy('registered_at').orderBy('batch_id').orderBy('batch_row_index');
     }
-    if (filter.groupTag !== undefined) {
-      query = query.where('group_tag', '=', filter.groupTag);
-    }
-    if (filter.profileStatus !== undefined) {
-      query = query.where('profile_status', '=', filter.profileStatus);
+    if (filter.after !== undefined) {
+      query = query.where('id', '>', filter.after);
     }
     const rows = await query
       .offset(filter.offset ?? 0)
       .limit(filter.limit ?? 1000)
       .execute();
     return rows.map(toDevice);
+  }
+
+  /** How many devices visible in `scope` pass `filter` (its paging fields are ignored). */
+  async count(scope: DeviceScope, filter: DeviceFilter = {}): Promise<number> {
+    const row = await this.filtered(scope, filter)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** Removes a device visible in `scope`; returns false when there was none. */
@@ -232,12 +372,34 @@ export class DeviceRepo {
   }
 
   private scoped(scope: DeviceScope) {
-    let query = this.db.selectFrom('devices').selectAll();
+    return this.from(scope).selectAll();
+  }
+
+  private from(scope: DeviceScope) {
+    let query = this.db.selectFrom('devices');
     if ('customerOrgId' in scope && scope.customerOrgId !== undefined) {
       query = query.where('customer_org_id', '=', scope.customerOrgId);
     }
     if ('registrarOrgId' in scope) {
       query = query.where('registered_by_org_id', '=', scope.registrarOrgId);
+    }
+    return query;
+  }
+
+  /** Devices in `scope` passing the filter's tests (not its order or paging). */
+  private filtered(scope: DeviceScope, filter: DeviceFilter) {
+    let query = this.from(scope);
+    if (filter.serialNumber !== undefined) {
+      query = query.where('serial_number', '=', filter.serialNumber);
+    }
+    if (filter.groupTag !== undefined) {
+      query = query.where('group_tag', '=', filter.groupTag);
+    }
+    if (filter.profileStatus !== undefined) {
+      query = query.where('profile_status', '=', filter.profileStatus);
+    }
+    for (const condition of filter.conditions ?? []) {
+      query = query.where(conditionSql(condition));
     }
     return query;
   }

@@ -18,6 +18,9 @@ export interface Schema {
   batch_row_hashes: BatchRowHashesTable;
   batch_results: BatchResultsTable;
   devices: DevicesTable;
+  signing_keys: SigningKeysTable;
+  imported_identities: ImportedIdentitiesTable;
+  device_profile_pins: DeviceProfilePinsTable;
 }
 
 export interface OrganisationsTable {
@@ -106,6 +109,8 @@ export interface DeploymentProfilesTable {
   built_in: number;
   created_at: string;
   updated_at: string;
+  /** Null when the customer manages the profile; else the partner that created it. */
+  managed_by_org_id: string | null;
 }
 
 export interface AssignmentRulesTable {
@@ -148,6 +153,8 @@ export interface BatchesTable {
   failure_reason: string | null;
   /** How many times a worker has claimed the batch; past a limit it is marked failed. */
   attempts: Generated<number>;
+  /** Partner Center's device-batch name (several uploads may share it), or null. */
+  device_batch_name: string | null;
 }
 
 export interface BatchRowsTable {
@@ -214,4 +221,32 @@ export interface DevicesTable {
   profile_id: string | null;
   profile_status: ProfileStatusColumn;
   profile_assigned_at: string | null;
+}
+
+/** Keys that sign access tokens; the newest signs, all verify. */
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  private_jwk: string;
+  created_at: string;
+}
+
+/** Graph's import records: each is one row of a batch. */
+export interface ImportedIdentitiesTable {
+  id: string;
+  customer_org_id: string;
+  registrar_org_id: string;
+  batch_id: string;
+  row_index: number;
+  created_at: string;
+}
+
+/** A profile applied to one device directly; it wins over tag rules. */
+export interface DeviceProfilePinsTable {
+  device_id: string;
+  customer_org_id: string;
+  profile_id: string;
+  pinned_at: string;
+  pinned_by: string;
 }

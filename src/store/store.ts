@@ -7,6 +7,7 @@ import type { DialectInfo } from './dialects/dialect.js';
 import { OrganisationRepo } from './organisation.repo.js';
 import { ProfileRepo } from './profile.repo.js';
 import { RelationshipRepo } from './relationship.repo.js';
+import { SigningKeyRepo } from './signing-key.repo.js';
 import type { Schema } from './schema.js';
 import { UserRepo } from './user.repo.js';
 
@@ -19,6 +20,7 @@ export interface Repos {
   readonly profiles: ProfileRepo;
   readonly batches: BatchRepo;
   readonly devices: DeviceRepo;
+  readonly signingKeys: SigningKeyRepo;
 }
 
 function bindRepos(db: Kysely<Schema>, dialect: DialectInfo): Repos {
@@ -30,6 +32,7 @@ function bindRepos(db: Kysely<Schema>, dialect: DialectInfo): Repos {
     profiles: new ProfileRepo(db),
     batches: new BatchRepo(db, dialect),
     devices: new DeviceRepo(db, dialect),
+    signingKeys: new SigningKeyRepo(db),
   };
 }
 

@@ -39,11 +39,17 @@ export function preflightJson<T>(
   return JSON.parse(result.stdout) as T;
 }
 
-/** Starts `preflight serve` in the background; resolves once it logs its URL. */
-export async function startPreflightServer(env: Record<string, string | undefined>) {
+/**
+ * Starts `preflight serve --port 0 --host 127.0.0.1 [ARGS…]` in the background; resolves
+ * once it logs its URL (`http://…`, or `https://…` when it serves TLS).
+ */
+export async function startPreflightServer(
+  env: Record<string, string | undefined>,
+  args: readonly string[] = [],
+) {
   const child = spawn(
     process.execPath,
-    [preflightBin, 'serve', '--port', '0', '--host', '127.0.0.1'],
+    [preflightBin, 'serve', '--port', '0', '--host', '127.0.0.1', ...args],
     {
       cwd: repoRoot,
       env: { PATH: process.env.PATH, ...env },
@@ -60,7 +66,7 @@ export async function startPreflightServer(env: Record<string, string | undefine
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(stdout);
+      const match = /"url":"(https?:\/\/[^"]+)"/.exec(stdout);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);

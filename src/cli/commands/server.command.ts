@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { CliExit, ExitCode } from '../exit.js';
 import { emit, guard } from '../output.js';
 import type { CliRuntime } from '../runtime.js';
 
@@ -11,9 +12,19 @@ export function serverCommands(runtime: CliRuntime) {
       .description('Run the HTTP service (migrates the database first)')
       .option('--port <port>', 'port to listen on (default: PORT or 8080)', (v) => Number(v))
       .option('--host <host>', 'interface to listen on (default: HOST or 0.0.0.0)')
-      .action((opts: { port?: number; host?: string }) =>
-        guard(ctx, false, () => runtime.serve(opts)),
-      );
+      .option('--tls-cert <file>', 'PEM certificate to serve HTTPS (default: PREFLIGHT_TLS_CERT)')
+      .option('--tls-key <file>', 'PEM private key of --tls-cert (default: PREFLIGHT_TLS_KEY)')
+      .action((opts: { port?: number; host?: string; tlsCert?: string; tlsKey?: string }) => {
+        const { tlsCert, tlsKey, ...listen } = opts;
+        if (Boolean(tlsCert) !== Boolean(tlsKey)) {
+          throw new CliExit(
+            ExitCode.usage,
+            `error: --tls-cert and --tls-key go together, but ${tlsCert ? '--tls-key' : '--tls-cert'} is missing; give both to serve HTTPS.`,
+          );
+        }
+        const tls = tlsCert && tlsKey ? { certFile: tlsCert, keyFile: tlsKey } : undefined;
+        return guard(ctx, false, () => runtime.serve({ ...listen, ...(tls ? { tls } : {}) }));
+      });
 
     program
       .command('db')

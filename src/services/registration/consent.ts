@@ -10,17 +10,21 @@ import type { Repos } from '../../store/store.js';
 import type { ServiceDeps } from '../deps.js';
 import { resolveOrganisation } from '../organisations.js';
 
-/** The two sides of a registration and the relationship that allows it. */
+/**
+ * The two sides of a registration and the relationship that allows it; a customer
+ * registering its own devices (Graph's import) is both sides and needs no relationship.
+ */
 export interface RegistrationParties {
   readonly registrar: Organisation;
   readonly customer: Organisation;
-  readonly relationship: Relationship;
+  readonly relationship: Relationship | null;
 }
 
 /**
  * Who registers for whom: a user or client of a partner/OEM acts for its own
  * organisation (admin or agent role); the operator names the registrar. The customer
- * must have an active relationship with the registrar that grants `permission`.
+ * must have an active relationship with the registrar that grants `permission` — unless
+ * a customer's own user or client registers for itself.
  */
 export async function resolveParties(
   deps: ServiceDeps,
@@ -52,6 +56,17 @@ export async function resolveParties(
         { permission },
       );
     }
+  }
+  if (registrar.kind === 'customer' && actor.kind !== 'operator') {
+    const customer = await resolveOrganisation(deps, input.customer);
+    if (customer.id !== registrar.id) {
+      throw new PreflightError(
+        'org.not_found',
+        `No organisation matches "${input.customer}".`,
+        { ref: input.customer },
+      );
+    }
+    return { registrar, customer, relationship: null };
   }
   if (!isRegistrar(registrar.kind)) {
     throw new PreflightError(

@@ -314,6 +314,9 @@ async function processChunk(
 
 /** The consent check at processing time: the customer may have revoked since submission. */
 async function hasConsent(repos: Repos, batch: BatchRow, now: Date): Promise<boolean> {
+  if (batch.registrar_org_id === batch.customer_org_id) {
+    return true; // a customer registering its own devices
+  }
   const relationship = await repos.relationships.findActive(
     batch.registrar_org_id,
     batch.customer_org_id,

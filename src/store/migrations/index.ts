@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as tenancy from './0001-tenancy.js';
 import * as registration from './0002-registration.js';
+import * as api from './0003-api.js';
 
 /**
  * The one migration set, run on SQLite and PostgreSQL alike. Listed in code (not read
@@ -10,6 +11,7 @@ import * as registration from './0002-registration.js';
 export const migrations: Record<string, Migration> = {
   '0001-tenancy': tenancy,
   '0002-registration': registration,
+  '0003-api': api,
 };
 
 export const migrationProvider: MigrationProvider = {

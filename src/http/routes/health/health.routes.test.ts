@@ -2,15 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
 import { createLogger } from '../../../platform/logger.js';
 import type { ServiceDeps } from '../../../services/deps.js';
+import { KeyRing } from '../../../auth/key-ring.js';
+import type { SigningKeyRow } from '../../../store/signing-key.repo.js';
 
 const logger = createLogger({ level: 'silent' });
 const deps = {} as ServiceDeps;
+const rows: SigningKeyRow[] = [];
+const keyRing = await KeyRing.open({ all: async () => rows, insert: async (row) => void rows.push(row) });
 
 describe('health routes', () => {
   it('reports ready only when the database answers and no migration is pending', async () => {
     const ready = await buildApp({
       deps,
       logger,
+      keyRing,
       probe: { ping: async () => {}, pendingMigrations: async () => [] },
     });
     expect((await ready.inject('/readyz')).statusCode).toBe(200);
@@ -18,6 +23,7 @@ describe('health routes', () => {
     const pending = await buildApp({
       deps,
       logger,
+      keyRing,
       probe: { ping: async () => {}, pendingMigrations: async () => ['0002-devices'] },
     });
     const response = await pending.inject('/readyz');
@@ -30,6 +36,7 @@ describe('health routes', () => {
     const down = await buildApp({
       deps,
       logger,
+      keyRing,
       probe: {
         ping: async () => {
           throw new Error('connection refused');
@@ -48,6 +55,7 @@ describe('health routes', () => {
     const app = await buildApp({
       deps,
       logger,
+      keyRing,
       probe: { ping: async () => {}, pendingMigrations: async () => [] },
     });
     const response = await app.inject({

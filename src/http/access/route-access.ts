@@ -1,0 +1,173 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { verifyAccessToken, TokenRejected } from '../../auth/access-token.js';
+import { rolesFor, type ApiPermission, type AppRole } from '../../auth/app-roles.js';
+import type { KeyRing } from '../../auth/key-ring.js';
+import type { Actor } from '../../domain/actor.js';
+import { PreflightError } from '../../domain/errors.js';
+import { isRegistrar, type Organisation } from '../../domain/organisation.js';
+import { grants } from '../../domain/relationship.js';
+import type { ServiceDeps } from '../../services/deps.js';
+
+/**
+ * Who may call a route. Every route declares one; the app refuses to start with a route
+ * that does not, and the authorization-matrix test probes every declared route.
+ * - `public`: no credentials (health, OpenAPI, token endpoint, signing keys);
+ * - `device`: a device at first boot; no token, the hardware hash is its proof, so the
+ *   route is rate-limited per source instead;
+ * - `client`: a bearer token from our token endpoint.
+ */
+export type RouteAccess =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'device' }
+  | {
+      readonly kind: 'client';
+      readonly permission: ApiPermission;
+      /** Partner Center routes are for partners and OEMs; Graph routes for anyone. */
+      readonly callers: 'registrar' | 'any';
+      /**
+       * The customer the route acts on: the token's tenant (Graph), a path parameter
+       * (Partner Center `/customers/{customerId}`), or none (the client's own organisation).
+       */
+      readonly customer: 'token' | { readonly param: string } | 'none';
+    };
+
+/** The error and header conventions a route speaks. */
+export type WireFamily = 'preflight' | 'oauth' | 'graph' | 'partnerCenter';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+    wire?: WireFamily;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** An authenticated API client and the customer its request acts on. */
+export interface Principal {
+  readonly actor: Extract<Actor, { kind: 'client' }>;
+  readonly clientOrg: Organisation;
+  /** The tenant the token was issued for. */
+  readonly tenantId: string;
+  /** The customer this request acts on, or the client's own organisation (`customer: 'none'`). */
+  readonly customerId: string;
+  readonly roles: readonly AppRole[];
+}
+
+/** The principal of a `client` route; the access hook guarantees it is there. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) {
+    throw new Error(`route ${request.routeOptions.url} has no authenticated principal`);
+  }
+  return request.principal;
+}
+
+/**
+ * The `onRequest` hook that enforces each route's `RouteAccess` before its body is even
+ * read: token signature and lifetime, the client still existing with a strong enough
+ * role, the token's roles, the tenant, and — when a partner or OEM acts for a customer —
+ * an active relationship granting the permission, checked on every request.
+ */
+export function accessHook(deps: ServiceDeps, ring: KeyRing) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const access = request.routeOptions.config.access;
+    if (!access) {
+      // A request that matched no route (404 handler) has no access rule.
+      return;
+    }
+    if (access.kind !== 'client') {
+      return;
+    }
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) {
+      void reply.header('www-authenticate', 'Bearer');
+      throw new PreflightError('auth.missing_token', 'This route needs a bearer token.');
+    }
+    let claims;
+    try {
+      claims = await verifyAccessToken(ring, deps.settings.publicUrl, match[1]!, deps.clock.now());
+    } catch (error) {
+      if (!(error instanceof TokenRejected)) {
+        throw error;
+      }
+      void reply.header(
+        'www-authenticate',
+        `Bearer error="invalid_token", error_description="${error.message}"`,
+      );
+      throw new PreflightError('auth.invalid_token', error.message);
+    }
+    const client = await deps.store.repos.users.findClient(claims.appid);
+    const clientOrg = client && (await deps.store.repos.organisations.findById(client.orgId));
+    if (!client || !clientOrg || client.orgId !== claims.client_org) {
+      throw new PreflightError('auth.invalid_token', 'The client of this token no longer exists.');
+    }
+    const needed = rolesFor(access.permission);
+    const writer = client.roles.some((r) => r === 'admin' || r === 'agent');
+    if (!claims.roles.some((r) => needed.includes(r)) || (access.permission === 'write' && !writer)) {
+      throw new PreflightError(
+        'auth.insufficient_scope',
+        access.permission === 'write'
+          ? 'This route changes data; the token or the client only allows reading.'
+          : 'The token does not allow reading device management data.',
+      );
+    }
+    if (access.callers === 'registrar' && !isRegistrar(clientOrg.kind)) {
+      throw new PreflightError(
+        'access.denied',
+        'This API is for partners and OEMs; customers use the Graph-style API under /beta or /v1.0.',
+      );
+    }
+
+    let customerId: string;
+    if (access.customer === 'none') {
+      if (claims.tid !== clientOrg.id) {
+        throw new PreflightError(
+          'auth.wrong_tenant',
+          "This route acts on your own organisation; use a token for your own tenant.",
+        );
+      }
+      customerId = clientOrg.id;
+    } else if (access.customer === 'token') {
+      if (claims.tid === clientOrg.id && isRegistrar(clientOrg.kind)) {
+        throw new PreflightError(
+          'auth.wrong_tenant',
+          "This route acts on one customer tenant; ask the token endpoint for a token for that customer's tenant.",
+        );
+      }
+      customerId = claims.tid;
+    } else {
+      const value = (request.params as Record<string, string | undefined>)[access.customer.param];
+      customerId = value ?? '';
+      if (claims.tid !== clientOrg.id && customerId !== claims.tid) {
+        throw new PreflightError(
+          'auth.wrong_tenant',
+          `This token acts on tenant ${claims.tid}, not on ${customerId}.`,
+        );
+      }
+    }
+    if (customerId !== clientOrg.id) {
+      const relationship = isRegistrar(clientOrg.kind)
+        ? await deps.store.repos.relationships.findActive(clientOrg.id, customerId)
+        : undefined;
+      const permission = access.permission === 'write' ? 'register_devices' : 'read_devices';
+      if (!relationship || !grants(relationship, permission, deps.clock.now())) {
+        throw new PreflightError(
+          'consent.missing',
+          relationship
+            ? `The relationship with customer ${customerId} does not grant ${permission}.`
+            : `There is no active relationship between your organisation and customer ${customerId}.`,
+          { customer: customerId, permission },
+        );
+      }
+    }
+    request.principal = {
+      actor: { kind: 'client', clientId: client.clientId, orgId: client.orgId, roles: client.roles },
+      clientOrg,
+      tenantId: claims.tid,
+      customerId,
+      roles: claims.roles,
+    };
+  };
+}

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { oauthRoutes } from './oauth/oauth.routes.js';
+import { oemRoutes } from './oem/oem.routes.js';
 
 /** Every API route family. Each route declares its access rule and wire family. */
 export function apiRoutes(context: ApiContext) {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(oauthRoutes(context));
+    await app.register(oemRoutes(context));
   };
 }

@@ -19,7 +19,10 @@ function refusalsFor(route: DeclaredRoute): { caller: CallerName; why: string }[
     cases.push({ caller: 'customer', why: 'a customer on the partner API' });
   }
   if (access.customer === 'none') {
-    cases.push({ caller: 'partnerForCustomer', why: "a token for another tenant than the caller's own" });
+    cases.push({
+      caller: 'partnerForCustomer',
+      why: "a token for another tenant than the caller's own",
+    });
     if (access.permission === 'write') {
       cases.push({ caller: 'partnerReader', why: 'a reader on a write route' });
     }
@@ -46,7 +49,9 @@ function refusalsFor(route: DeclaredRoute): { caller: CallerName; why: string }[
 }
 
 function defaultAllowed(route: DeclaredRoute): CallerName {
-  return route.access.kind === 'client' && route.access.customer === 'token' ? 'customer' : 'partner';
+  return route.access.kind === 'client' && route.access.customer === 'token'
+    ? 'customer'
+    : 'partner';
 }
 
 for (const dialect of testDialects()) {
@@ -89,10 +94,16 @@ for (const dialect of testDialects()) {
         if (!probe || route.access.kind !== 'client') {
           continue;
         }
-        const expectStatus = async (label: string, headers: Record<string, string>, allowed: number[]) => {
+        const expectStatus = async (
+          label: string,
+          headers: Record<string, string>,
+          allowed: number[],
+        ) => {
           const response = await send(probe, route.method, headers);
           if (!allowed.includes(response.statusCode)) {
-            failures.push(`${key(route)} — ${label}: got ${response.statusCode} ${response.body.slice(0, 200)}`);
+            failures.push(
+              `${key(route)} — ${label}: got ${response.statusCode} ${response.body.slice(0, 200)}`,
+            );
           }
         };
         const allowedCaller = probe.allowed ?? defaultAllowed(route);

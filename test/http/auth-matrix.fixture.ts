@@ -2,6 +2,7 @@ import { operator } from '../../src/domain/actor.js';
 import type { Organisation } from '../../src/domain/organisation.js';
 import type { Database } from '../../src/store/database.js';
 import { createOrganisation } from '../../src/services/organisations.js';
+import { listProfiles } from '../../src/services/profiles.js';
 import {
   acceptInvitation,
   inviteCustomer,
@@ -37,7 +38,10 @@ export async function buildMatrixFixture(database: Database) {
   const world = await apiWorld(deps);
 
   const consent = async (registrar: Organisation) => {
-    const { token } = await inviteCustomer(deps, operator, { from: registrar.id, to: world.customer.id });
+    const { token } = await inviteCustomer(deps, operator, {
+      from: registrar.id,
+      to: world.customer.id,
+    });
     return acceptInvitation(deps, world.customerAdmin, token);
   };
   const oem = await createOrganisation(deps, operator, { kind: 'oem', displayName: 'Litware OEM' });
@@ -64,7 +68,15 @@ export async function buildMatrixFixture(database: Database) {
     oem: await tokenFor(app, oemClient),
   };
   await revokeRelationship(deps, world.customerAdmin, revokedRel.id);
-  return { ...api, world, oem, tokens, clients: { oemClient } as Record<string, ClientCredentials> };
+  const [builtInProfile] = await listProfiles(deps, world.customerAdmin);
+  return {
+    ...api,
+    world,
+    oem,
+    tokens,
+    builtInProfileId: builtInProfile!.id,
+    clients: { oemClient } as Record<string, ClientCredentials>,
+  };
 }
 
 export type MatrixFixture = Awaited<ReturnType<typeof buildMatrixFixture>>;

@@ -54,8 +54,24 @@ export const probes: Record<string, Probe> = {
     ok: 200,
   },
   'POST /v1/deviceSubmissionValidations': {
-    request: (f) => ({ url: '/v1/deviceSubmissionValidations', payload: { tenants: [f.world.customer.id] } }),
+    request: (f) => ({
+      url: '/v1/deviceSubmissionValidations',
+      payload: { tenants: [f.world.customer.id] },
+    }),
     allowed: 'oem',
+    ok: 200,
+  },
+  'POST /firstboot/v1/lookup': {
+    request: () => ({
+      url: '/firstboot/v1/lookup',
+      payload: { manufacturer: 'LENOVO', model: 'X1', serialNumber: 'S1' },
+    }),
+    ok: 404,
+  },
+  'GET /preflight/v1/deploymentProfiles/:profileId/AutopilotConfigurationFile.json': {
+    request: (f) => ({
+      url: `/preflight/v1/deploymentProfiles/${f.builtInProfileId}/AutopilotConfigurationFile.json`,
+    }),
     ok: 200,
   },
 };

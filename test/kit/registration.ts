@@ -20,11 +20,13 @@ export async function consentedPair(
     kind: 'partner',
     displayName: names.partner,
   });
+  const slugOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '');
   const customer = await createOrganisation(deps, operator, {
     kind: 'customer',
     displayName: names.customer,
+    domain: `${slugOf(names.customer)}.example`,
   });
-  const slug = (o: Organisation) => o.displayName.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const slug = (o: Organisation) => slugOf(o.displayName);
   const partnerAgent = await userActor(deps, partner, `agent@${slug(partner)}.example`, 'agent');
   const customerAdmin = await userActor(deps, customer, `admin@${slug(customer)}.example`, 'admin');
   const { token } = await inviteCustomer(deps, operator, {

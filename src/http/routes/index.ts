@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
+import { firstBootRoutes } from './first-boot/first-boot.routes.js';
 import { oauthRoutes } from './oauth/oauth.routes.js';
 import { oemRoutes } from './oem/oem.routes.js';
 
@@ -8,5 +9,6 @@ export function apiRoutes(context: ApiContext) {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(oauthRoutes(context));
     await app.register(oemRoutes(context));
+    await app.register(firstBootRoutes(context));
   };
 }

@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The dependency rule between src/ folders (STYLE.md):
- * domain ← csv, access, store ← services ← http, cli, jobs ← main; config and platform
+ * domain ← csv, access, store ← auth ← services ← http, cli, jobs ← main; config and platform
  * are importable by all but domain. Each entry lists the folders a layer must not import.
  */
 const layers = {
@@ -23,6 +23,7 @@ const layers = {
   ],
   csv: ['access', 'store', 'services', 'jobs', 'http', 'cli', 'main'],
   access: ['csv', 'store', 'services', 'jobs', 'http', 'cli', 'main'],
+  auth: ['csv', 'access', 'services', 'jobs', 'http', 'cli', 'main', 'config'],
   store: ['csv', 'access', 'services', 'jobs', 'http', 'cli', 'main'],
   services: ['jobs', 'http', 'cli', 'main'],
   jobs: ['http', 'cli', 'main'],

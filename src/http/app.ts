@@ -84,6 +84,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!access) {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule.`);
     }
+    if (access.kind === 'client') {
+      // So the OpenAPI document (and /docs) shows which routes take a bearer token.
+      route.schema = { ...route.schema, security: [{ bearer: [] }] };
+    }
     if (!route.config.rateLimit && access.kind !== 'public') {
       route.config.rateLimit =
         access.kind === 'device'
@@ -175,7 +179,10 @@ function echoTracingHeaders(request: FastifyRequest, set: (name: string, value: 
   if (wire === 'graph') {
     const clientRequestId = request.headers['client-request-id'];
     set('request-id', String(request.id));
-    set('client-request-id', typeof clientRequestId === 'string' ? clientRequestId : String(request.id));
+    set(
+      'client-request-id',
+      typeof clientRequestId === 'string' ? clientRequestId : String(request.id),
+    );
   } else if (wire === 'partnerCenter') {
     const correlationId = request.headers['ms-correlationid'];
     const requestId = request.headers['ms-requestid'];

@@ -69,9 +69,10 @@ forEachDialect('device listing', (database, dialect) => {
       'PF5NRH33',
       'pf5abc',
     ]);
-    expect(await serialsOf([{ field: 'manufacturer', op: 'startswith', value: 'leno' }])).toEqual(
-      ['PF5NRH33', 'XPF5'],
-    );
+    expect(await serialsOf([{ field: 'manufacturer', op: 'startswith', value: 'leno' }])).toEqual([
+      'PF5NRH33',
+      'XPF5',
+    ]);
     expect(await serialsOf([{ field: 'model', op: 'contains', value: 'THINKPAD' }])).toEqual([
       'PF5NRH33',
       'XPF5',

@@ -41,12 +41,30 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     });
   }
   const db = new Kysely<Schema>({ dialect: info.dialect });
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // On PostgreSQL the migration tables are pinned to the connection's own schema: Kysely
+  // otherwise looks for them in every schema, and another schema's tables (a parallel test
+  // run, another application in the same database) would make it skip creating ours.
+  let migratorPromise: Promise<Migrator> | undefined;
+  const getMigrator = () =>
+    (migratorPromise ??= (async () => {
+      if (info.name !== 'postgres') {
+        return new Migrator({ db, provider: migrationProvider });
+      }
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      return new Migrator({
+        db,
+        provider: migrationProvider,
+        migrationTableSchema: rows[0]!.schema,
+      });
+    })().catch((error: unknown) => {
+      migratorPromise = undefined; // the database may answer next time
+      throw error;
+    }));
   const database: Database = {
     db,
     info,
     migrate: async () => {
-      const result: MigrationResultSet = await migrator.migrateToLatest();
+      const result: MigrationResultSet = await (await getMigrator()).migrateToLatest();
       if (result.error) {
         const failed =
           result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -59,7 +77,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         .map((r) => r.migrationName);
     },
     pendingMigrations: async () => {
-      const known = await migrator.getMigrations();
+      const known = await (await getMigrator()).getMigrations();
       const applied = new Set(known.filter((m) => m.executedAt).map((m) => m.name));
       return Object.keys(migrations).filter((name) => !applied.has(name));
     },

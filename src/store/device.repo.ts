@@ -256,9 +256,16 @@ export class DeviceRepo {
         : 'tupleKey' in key
           ? [sql.byTuple, key.tupleKey]
           : [sql.byProductKey, key.productKeyId];
-    const { rows } = await this.db.executeQuery<FirstBootRow>(
-      CompiledQuery.raw(query.sql, [value]),
-    );
+    const name =
+      'hashDigest' in key
+        ? 'first_boot_hash'
+        : 'tupleKey' in key
+          ? 'first_boot_tuple'
+          : 'first_boot_pkid';
+    const rows =
+      this.dialect.preparedRead && !this.db.isTransaction
+        ? await this.dialect.preparedRead<FirstBootRow>(name, query.sql, [value])
+        : (await this.db.executeQuery<FirstBootRow>(CompiledQuery.raw(query.sql, [value]))).rows;
     const row = rows[0];
     return (
       row && {

@@ -29,6 +29,18 @@ export interface DialectInfo {
    * a chunk costs one round trip and one small statement to plan, whatever its size.
    */
   readonly bulkWriter: BulkWriter;
+  /**
+   * Runs one read as a named prepared statement, outside any transaction, for the hottest
+   * lookups. PostgreSQL: parses and plans `sql` once per connection and then only executes
+   * it — planning is most of the cost of a one-row lookup by a unique index. SQLite:
+   * absent (its driver is in-process and planning costs microseconds); callers then use
+   * Kysely as usual.
+   */
+  readonly preparedRead?: <R>(
+    name: string,
+    sql: string,
+    parameters: readonly unknown[],
+  ) => Promise<R[]>;
 }
 
 /** Inserts many rows of one table at once. */

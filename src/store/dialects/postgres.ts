@@ -26,6 +26,8 @@ export function postgresDialect(
     maxBindParams: 65_535,
     supportsSkipLocked: true,
     bulkWriter: unnestBulkWriter(),
+    preparedRead: async <R>(name: string, text: string, values: readonly unknown[]) =>
+      (await pool.query({ name, text, values: [...values] })).rows as R[],
   };
 }
 

@@ -128,6 +128,11 @@ export const errorCatalogue = {
     remedy:
       'The built-in profile cannot be deleted; remove its tag rule instead if it is not wanted.',
   },
+  'profile.assigned': {
+    category: 'conflict',
+    remedy:
+      "Remove the profile's assignments (tag rules) first; its devices then move to another profile or none.",
+  },
   'rule.invalid': {
     category: 'invalid',
     remedy: 'Write the rule like (device.devicePhysicalIds -any (_ -eq "[OrderID]:YourTag")).',

@@ -10,6 +10,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { KeyRing } from '../auth/key-ring.js';
+import { PreflightError } from '../domain/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { accessHook, type RouteAccess } from './access/route-access.js';
@@ -115,7 +116,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
     echoTracingHeaders(request, (name, value) => void reply.header(name, value));
   });
+  // No text we store or compare may hold a NUL: PostgreSQL refuses it in text, and no
+  // identifier, tag or name legitimately carries one. Refused before anything reads it,
+  // naming the field: the path and query before authentication, the body once parsed.
+  const refuseNul = (parts: readonly (readonly [string, unknown])[]) => {
+    for (const [part, value] of parts) {
+      const where = findNul(value, part);
+      if (where) {
+        throw new PreflightError(
+          'input.invalid',
+          `${where} contains a NUL character.`,
+          { field: where },
+          'Remove the NUL (\\u0000) character and resend.',
+        );
+      }
+    }
+  };
+  app.addHook('onRequest', async (request) =>
+    refuseNul([
+      ['params', request.params],
+      ['querystring', request.query],
+    ]),
+  );
   app.addHook('onRequest', accessHook(deps, keyRing));
+  app.addHook('preValidation', async (request) => refuseNul([['body', request.body]]));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     sendProblem(request, reply, {
@@ -171,6 +195,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async () => app.swagger(),
   );
   return app;
+}
+
+/** The path of the first string under `value` that contains a NUL, or undefined. */
+function findNul(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') ? path : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = findNul(value[i], `${path}[${i}]`);
+      if (found) {
+        return found;
+      }
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes('\u0000') ? `${path}.${key}` : findNul(item, `${path}.${key}`);
+      if (found) {
+        return found;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Graph and Partner Center clients correlate by their own headers; echo them back. */

@@ -75,8 +75,10 @@ export async function issueClientToken(
   let tenantId = client.orgId;
   let consent = null;
   if (tenantRef && !selfTenants.has(tenantRef.toLowerCase())) {
-    // Ids and domains only: a display name is no tenant reference.
-    const tenant = await deps.store.repos.organisations.findByRef(tenantRef, '\u0000');
+    // Ids and domains only: a display name is no tenant reference. The empty name key
+    // matches no organisation (names are never empty); a NUL would, but PostgreSQL
+    // refuses NUL in text parameters (invalid byte sequence, a 500 on every such token).
+    const tenant = await deps.store.repos.organisations.findByRef(tenantRef, '');
     if (tenant?.id !== client.orgId) {
       const own = await deps.store.repos.organisations.findById(client.orgId);
       const relationship =

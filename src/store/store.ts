@@ -2,8 +2,10 @@ import type { Kysely } from 'kysely';
 import { AuditRepo } from './audit.repo.js';
 import { BatchRepo } from './batch.repo.js';
 import type { Database } from './database.js';
+import { DevicePinRepo } from './device-pin.repo.js';
 import { DeviceRepo } from './device.repo.js';
 import type { DialectInfo } from './dialects/dialect.js';
+import { ImportedIdentityRepo } from './imported-identity.repo.js';
 import { OrganisationRepo } from './organisation.repo.js';
 import { ProfileRepo } from './profile.repo.js';
 import { RelationshipRepo } from './relationship.repo.js';
@@ -21,6 +23,8 @@ export interface Repos {
   readonly batches: BatchRepo;
   readonly devices: DeviceRepo;
   readonly signingKeys: SigningKeyRepo;
+  readonly importedIdentities: ImportedIdentityRepo;
+  readonly devicePins: DevicePinRepo;
 }
 
 function bindRepos(db: Kysely<Schema>, dialect: DialectInfo): Repos {
@@ -33,6 +37,8 @@ function bindRepos(db: Kysely<Schema>, dialect: DialectInfo): Repos {
     batches: new BatchRepo(db, dialect),
     devices: new DeviceRepo(db, dialect),
     signingKeys: new SigningKeyRepo(db),
+    importedIdentities: new ImportedIdentityRepo(db, dialect),
+    devicePins: new DevicePinRepo(db),
   };
 }
 

@@ -13,6 +13,7 @@ import { apiClient, apiWorld, buildTestApi, tokenFor, type ClientCredentials } f
 /** Who calls in a probe. */
 export type CallerName =
   | 'partner' // partner agent, token for its own tenant
+  | 'partnerAdmin' // partner admin, own tenant (Partner Center policies need the admin role)
   | 'partnerForCustomer' // partner agent, token for the consented customer's tenant
   | 'partnerReader' // partner reader, token for its own tenant
   | 'partnerReaderForCustomer'
@@ -56,6 +57,7 @@ export async function buildMatrixFixture(database: Database) {
 
   const tokens: Record<CallerName, string> = {
     partner: await tokenFor(app, world.partnerClient),
+    partnerAdmin: await tokenFor(app, await apiClient(deps, world.partner, ['admin'])),
     partnerForCustomer: await tokenFor(app, world.partnerClient, world.customer.id),
     partnerReader: await tokenFor(app, world.partnerReader),
     partnerReaderForCustomer: await tokenFor(app, world.partnerReader, world.customer.id),

@@ -1,4 +1,6 @@
 import type { CallerName, MatrixFixture } from './auth-matrix.fixture.js';
+import { graphProbes } from './auth-matrix.graph.js';
+import { partnerCenterProbes } from './auth-matrix.partner-center.js';
 
 /** A request a probe sends; the token is added per caller. */
 export interface ProbeRequest {
@@ -74,4 +76,6 @@ export const probes: Record<string, Probe> = {
     }),
     ok: 200,
   },
+  ...graphProbes(),
+  ...partnerCenterProbes(),
 };

@@ -10,7 +10,13 @@ import {
 } from '../../domain/deployment-profile.js';
 import type { ProfileView } from '../../services/profiles.js';
 import { refusal } from '../../../test/kit/refusal.js';
-import { fromGraphProfile, graphProfileTypes, toGraphProfile } from './profile.wire.js';
+import { Value } from '@sinclair/typebox/value';
+import {
+  fromGraphProfile,
+  graphProfileSchema,
+  graphProfileTypes,
+  toGraphProfile,
+} from './profile.wire.js';
 
 const ENTRA = graphProfileTypes.entra;
 const HYBRID = graphProfileTypes.hybrid;
@@ -187,6 +193,15 @@ describe(toGraphProfile.name, () => {
     expect(json.hybridAzureADJoinSkipConnectivityCheck).toBe(false);
     expect(wire({ ...defaultProfileSettings, displayName: 'x' })).not.toHaveProperty(
       'hybridAzureADJoinSkipConnectivityCheck',
+    );
+  });
+
+  it('writes what graphProfileSchema admits, so a client can send it back', () => {
+    fc.assert(
+      fc.property(settingsArb, (s) => {
+        expect(Value.Check(graphProfileSchema, wire(s))).toBe(true);
+      }),
+      { numRuns: 50 },
     );
   });
 

@@ -506,7 +506,7 @@ export function fromGraphProfile(
   if (description) {
     input.description = description.value ?? '';
   }
-  // Graph keeps the language as "os-default" when none is chosen; "" and null mean the same.
+  // Graph's "no language chosen" is "os-default"; "" is read as that, null as not given.
   if (locale) {
     input.language = locale.value.trim() === '' ? 'os-default' : locale.value;
   }
@@ -532,9 +532,11 @@ export function fromGraphProfile(
 }
 
 /**
- * A profile as Graph JSON. `beta` and `v1.0` get the same shape: Microsoft documents the
- * deployment-profile resources under beta, and a v1.0 client ignores properties it does
- * not know, so one shape serves both (the parameter is there for when they diverge).
+ * A profile as Graph JSON. `beta` and `v1.0` get the same shape: the reference we follow
+ * (API-FACTS §2.5, from the beta pages) records no v1.0 difference, and Graph clients
+ * ignore properties they do not know, so one shape serves both; the parameter is there
+ * for when a difference is found. `enrollmentStatusScreenSettings` is written as null:
+ * we keep none on the profile.
  */
 export function toGraphProfile(view: ProfileView, _version: GraphVersion): Record<string, unknown> {
   const { settings } = view;
@@ -567,7 +569,6 @@ export function toGraphProfile(view: ProfileView, _version: GraphVersion): Recor
       keyboardSelectionPageSkipped: oobe.skipKeyboardSelection,
       escapeLinkHidden: oobe.hideChangeAccountOptions,
     },
-    // We keep no enrollment status page settings on the profile; Graph's null means none.
     enrollmentStatusScreenSettings: null,
     extractHardwareHash: settings.hardwareHashExtractionEnabled,
     hardwareHashExtractionEnabled: settings.hardwareHashExtractionEnabled,

@@ -65,10 +65,18 @@ export async function validateTenants(
   const answers: TenantValidation[] = [];
   for (const raw of tenants) {
     const tenant = raw.trim();
-    const org = tenant ? await deps.store.repos.organisations.findByRef(tenant, '\u0000') : undefined;
+    const org = tenant
+      ? await deps.store.repos.organisations.findByRef(tenant, '')
+      : undefined;
     const rel = org && latest.get(org.id);
     if (!org || !rel) {
-      answers.push({ tenant: raw, customerId: null, mayRegister: false, status: 'not_consented', permissions: [] });
+      answers.push({
+        tenant: raw,
+        customerId: null,
+        mayRegister: false,
+        status: 'not_consented',
+        permissions: [],
+      });
       continue;
     }
     const status = effectiveStatus(rel, now);

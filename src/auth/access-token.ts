@@ -18,7 +18,9 @@ export interface AccessClaims {
 /** Why a token was refused, for the `WWW-Authenticate` header and the message. */
 export class TokenRejected extends Error {
   constructor(readonly reason: 'expired' | 'invalid') {
-    super(reason === 'expired' ? 'The access token has expired.' : 'The access token is not valid.');
+    super(
+      reason === 'expired' ? 'The access token has expired.' : 'The access token is not valid.',
+    );
   }
 }
 

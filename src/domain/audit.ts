@@ -9,7 +9,16 @@ export interface AuditEvent {
   readonly counterpartOrgId: string | null;
   readonly action: AuditAction;
   readonly subjectType:
-    'organisation' | 'user' | 'client' | 'relationship' | 'batch' | 'device' | 'profile' | 'rule';
+    | 'organisation'
+    | 'user'
+    | 'client'
+    | 'relationship'
+    | 'batch'
+    | 'device'
+    | 'profile'
+    | 'rule'
+    /** Profiles applied to devices in one request (Partner Center `DevicePolicyUpdates`). */
+    | 'policy_update';
   readonly subjectId: string;
   readonly before: unknown;
   readonly after: unknown;
@@ -27,6 +36,7 @@ export type AuditAction =
   | 'batch.finished'
   | 'device.deregistered'
   | 'device.updated'
+  | 'device.policies_updated'
   | 'profile.created'
   | 'profile.updated'
   | 'profile.deleted'

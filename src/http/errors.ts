@@ -76,7 +76,9 @@ export function sendProblem(
       const clientRequestId = request.headers['client-request-id'];
       void reply.send({
         error: {
-          code: graphCodes[problem.status] ?? (problem.status >= 500 ? 'InternalServerError' : 'BadRequest'),
+          code:
+            graphCodes[problem.status] ??
+            (problem.status >= 500 ? 'InternalServerError' : 'BadRequest'),
           message: problem.message,
           innerError: {
             code: problem.code,
@@ -102,7 +104,8 @@ export function sendProblem(
     case 'oauth':
       void reply.send({
         error:
-          oauthErrors[problem.code] ?? (problem.status === 429 ? 'temporarily_unavailable' : 'invalid_request'),
+          oauthErrors[problem.code] ??
+          (problem.status === 429 ? 'temporarily_unavailable' : 'invalid_request'),
         error_description: `${problem.message} ${problem.remedy}`,
         error_codes: [],
         timestamp: new Date().toISOString(),

@@ -299,7 +299,8 @@ export async function deleteTagRule(
   });
 }
 
-function toProfileView(row: ProfileRow): ProfileView {
+/** A stored profile as callers see it. */
+export function toProfileView(row: ProfileRow): ProfileView {
   return {
     id: row.id,
     customerOrgId: row.customer_org_id,

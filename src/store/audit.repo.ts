@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { AuditAction, AuditEvent } from '../domain/audit.js';
-import type { Schema } from './schema.js';
+import type { AuditEventsTable, Schema } from './schema.js';
 import type { Scope } from './scope.js';
 
 /** The append-only audit log. Written in the same transaction as the change it records. */
@@ -26,6 +26,25 @@ export class AuditRepo {
   }
 
   /**
+   * The event `id`, if `actingOrgId` caused it and it is an `action`: a record read back
+   * as the status of the change it describes.
+   */
+  async findOwn(
+    actingOrgId: string,
+    action: AuditAction,
+    id: string,
+  ): Promise<AuditEvent | undefined> {
+    const row = await this.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('id', '=', id)
+      .where('acting_org_id', '=', actingOrgId)
+      .where('action', '=', action)
+      .executeTakeFirst();
+    return row && toEvent(row);
+  }
+
+  /**
    * Events an organisation may read (it acted, or it was the other side), oldest first.
    * Ids are time-ordered (UUID v7), so they break ties between equal timestamps.
    */
@@ -43,17 +62,21 @@ export class AuditRepo {
       );
     }
     const rows = await query.execute();
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      actor: row.actor,
-      actingOrgId: row.acting_org_id,
-      counterpartOrgId: row.counterpart_org_id,
-      action: row.action as AuditAction,
-      subjectType: row.subject_type as AuditEvent['subjectType'],
-      subjectId: row.subject_id,
-      before: row.before_json === null ? null : (JSON.parse(row.before_json) as unknown),
-      after: row.after_json === null ? null : (JSON.parse(row.after_json) as unknown),
-    }));
+    return rows.map(toEvent);
   }
+}
+
+function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    actingOrgId: row.acting_org_id,
+    counterpartOrgId: row.counterpart_org_id,
+    action: row.action as AuditAction,
+    subjectType: row.subject_type as AuditEvent['subjectType'],
+    subjectId: row.subject_id,
+    before: row.before_json === null ? null : (JSON.parse(row.before_json) as unknown),
+    after: row.after_json === null ? null : (JSON.parse(row.after_json) as unknown),
+  };
 }

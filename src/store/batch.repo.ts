@@ -21,6 +21,29 @@ export type BatchRowWithResult = BatchInputRow & {
   [K in Exclude<keyof BatchResultRow, 'batch_id' | 'row_index'>]: BatchResultRow[K] | null;
 };
 
+/** One Partner Center device batch: the uploads of one registrar sharing a name. */
+export interface DeviceBatchSummary {
+  readonly name: string;
+  /** When its first upload was received. */
+  readonly createdAt: string;
+  /** Devices its uploads registered that are still registered. */
+  readonly devicesCount: number;
+}
+
+/** A registered device of a device batch, with what Partner Center shows of it. */
+export interface DeviceBatchMember {
+  readonly id: string;
+  readonly serialNumber: string | null;
+  readonly productKeyId: string | null;
+  readonly manufacturer: string | null;
+  readonly model: string | null;
+  /** The hash text as it was submitted (canonical base64), or null when it had none. */
+  readonly hardwareHash: string | null;
+  readonly registeredAt: string;
+  /** The registrar's own profile pinned to the device, or null. */
+  readonly pinnedProfileId: string | null;
+}
+
 /** Batches, their input rows and their per-row results. */
 export class BatchRepo {
   constructor(
@@ -135,6 +158,152 @@ export class BatchRepo {
       query = query.where('customer_org_id', '=', filter.customerOrgId);
     }
     return query.execute();
+  }
+
+  /**
+   * A batch of `registrarOrgId` for `customerOrgId` (Partner Center's tracking id): the
+   * registrar's own, never another registrar's or the customer's.
+   */
+  async findOwn(
+    registrarOrgId: string,
+    customerOrgId: string,
+    id: string,
+  ): Promise<BatchRow | undefined> {
+    return this.db
+      .selectFrom('batches')
+      .selectAll()
+      .where('id', '=', id)
+      .where('registrar_org_id', '=', registrarOrgId)
+      .where('customer_org_id', '=', customerOrgId)
+      .executeTakeFirst();
+  }
+
+  /** True when the registrar has an accepted upload named `name` for the customer. */
+  async hasDeviceBatch(
+    registrarOrgId: string,
+    customerOrgId: string,
+    name: string,
+  ): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('batches')
+      .select('id')
+      .where('registrar_org_id', '=', registrarOrgId)
+      .where('customer_org_id', '=', customerOrgId)
+      .where('device_batch_name', '=', name)
+      .where('status', '<>', 'receiving')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * The registrar's device batches for a customer, oldest first. Devices are joined on
+   * their customer too, so the scan stays inside the customer's devices (indexed by
+   * customer) rather than all devices.
+   */
+  async deviceBatches(
+    registrarOrgId: string,
+    customerOrgId: string,
+  ): Promise<DeviceBatchSummary[]> {
+    const rows = await this.db
+      .selectFrom('batches as b')
+      .leftJoin('devices as d', (join) =>
+        join.onRef('d.batch_id', '=', 'b.id').onRef('d.customer_org_id', '=', 'b.customer_org_id'),
+      )
+      .select(({ fn }) => [
+        'b.device_batch_name as name',
+        fn.min('b.created_at').as('created_at'),
+        fn.count('d.id').as('devices'),
+      ])
+      .where('b.registrar_org_id', '=', registrarOrgId)
+      .where('b.customer_org_id', '=', customerOrgId)
+      .where('b.device_batch_name', 'is not', null)
+      .where('b.status', '<>', 'receiving')
+      .groupBy('b.device_batch_name')
+      .orderBy('created_at')
+      .orderBy('name')
+      .execute();
+    return rows.map((row) => ({
+      name: row.name as string,
+      createdAt: row.created_at,
+      devicesCount: Number(row.devices),
+    }));
+  }
+
+  /**
+   * Registered devices of the registrar's device batch `name`, by id after `after`
+   * (keyset paging), with their submitted hash text and the registrar's pinned profile.
+   */
+  async deviceBatchMembers(
+    registrarOrgId: string,
+    customerOrgId: string,
+    name: string,
+    page: { after?: string; limit: number; deviceId?: string },
+  ): Promise<DeviceBatchMember[]> {
+    let query = this.membersOf(registrarOrgId, customerOrgId, name)
+      .leftJoin('batch_row_hashes as h', (join) =>
+        join.onRef('h.batch_id', '=', 'd.batch_id').onRef('h.row_index', '=', 'd.batch_row_index'),
+      )
+      .leftJoin('device_profile_pins as p', 'p.device_id', 'd.id')
+      .leftJoin('deployment_profiles as dp', (join) =>
+        join
+          .onRef('dp.id', '=', 'p.profile_id')
+          .onRef('dp.customer_org_id', '=', 'p.customer_org_id')
+          .on('dp.managed_by_org_id', '=', registrarOrgId),
+      )
+      .select([
+        'd.id',
+        'd.serial_number',
+        'd.product_key_id',
+        'd.manufacturer',
+        'd.model',
+        'd.registered_at',
+        'h.hardware_hash',
+        'dp.id as pinned_profile_id',
+      ])
+      .orderBy('d.id')
+      .limit(page.limit);
+    if (page.after !== undefined) {
+      query = query.where('d.id', '>', page.after);
+    }
+    if (page.deviceId !== undefined) {
+      query = query.where('d.id', '=', page.deviceId);
+    }
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      id: row.id,
+      serialNumber: row.serial_number,
+      productKeyId: row.product_key_id,
+      manufacturer: row.manufacturer,
+      model: row.model,
+      hardwareHash: row.hardware_hash,
+      registeredAt: row.registered_at,
+      pinnedProfileId: row.pinned_profile_id,
+    }));
+  }
+
+  /** How many registered devices the registrar's device batch `name` has. */
+  async countDeviceBatchMembers(
+    registrarOrgId: string,
+    customerOrgId: string,
+    name: string,
+  ): Promise<number> {
+    const row = await this.membersOf(registrarOrgId, customerOrgId, name)
+      .select(({ fn }) => fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Devices the registrar registered for the customer through uploads named `name`. */
+  private membersOf(registrarOrgId: string, customerOrgId: string, name: string) {
+    return this.db
+      .selectFrom('devices as d')
+      .innerJoin('batches as b', 'b.id', 'd.batch_id')
+      .where('d.customer_org_id', '=', customerOrgId)
+      .where('d.registered_by_org_id', '=', registrarOrgId)
+      .where('b.registrar_org_id', '=', registrarOrgId)
+      .where('b.customer_org_id', '=', customerOrgId)
+      .where('b.device_batch_name', '=', name);
   }
 
   /**

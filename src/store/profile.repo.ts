@@ -63,6 +63,66 @@ export class ProfileRepo {
       .executeTakeFirst();
   }
 
+  /** The customer's profiles managed by a partner (Partner Center policies), oldest first. */
+  async listManagedBy(customerOrgId: string, managerOrgId: string): Promise<ProfileRow[]> {
+    return this.db
+      .selectFrom('deployment_profiles')
+      .selectAll()
+      .where('customer_org_id', '=', customerOrgId)
+      .where('managed_by_org_id', '=', managerOrgId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** One profile of the customer managed by `managerOrgId`, by id only. */
+  async findManagedBy(
+    customerOrgId: string,
+    managerOrgId: string,
+    id: string,
+  ): Promise<ProfileRow | undefined> {
+    return this.db
+      .selectFrom('deployment_profiles')
+      .selectAll()
+      .where('customer_org_id', '=', customerOrgId)
+      .where('managed_by_org_id', '=', managerOrgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** How many of the customer's devices each profile is assigned to (absent: none). */
+  async assignedCounts(
+    customerOrgId: string,
+    profileIds: readonly string[],
+  ): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < profileIds.length; i += 1000) {
+      const rows = await this.db
+        .selectFrom('devices')
+        .select(({ fn }) => ['profile_id', fn.countAll().as('n')])
+        .where('customer_org_id', '=', customerOrgId)
+        .where('profile_id', 'in', profileIds.slice(i, i + 1000))
+        .groupBy('profile_id')
+        .execute();
+      for (const row of rows) {
+        counts.set(row.profile_id as string, Number(row.n));
+      }
+    }
+    return counts;
+  }
+
+  /** Ids of the customer's devices assigned to a profile. */
+  async devicesWithProfile(customerOrgId: string, profileId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('devices')
+      .select('id')
+      .where('customer_org_id', '=', customerOrgId)
+      .where('profile_id', '=', profileId)
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   async insertRule(rule: Insertable<AssignmentRulesTable>): Promise<void> {
     await this.db.insertInto('assignment_rules').values(rule).execute();
   }

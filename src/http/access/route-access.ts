@@ -105,7 +105,10 @@ export function accessHook(deps: ServiceDeps, ring: KeyRing) {
     }
     const needed = rolesFor(access.permission);
     const writer = client.roles.some((r) => r === 'admin' || r === 'agent');
-    if (!claims.roles.some((r) => needed.includes(r)) || (access.permission === 'write' && !writer)) {
+    if (
+      !claims.roles.some((r) => needed.includes(r)) ||
+      (access.permission === 'write' && !writer)
+    ) {
       throw new PreflightError(
         'auth.insufficient_scope',
         access.permission === 'write'
@@ -125,7 +128,7 @@ export function accessHook(deps: ServiceDeps, ring: KeyRing) {
       if (claims.tid !== clientOrg.id) {
         throw new PreflightError(
           'auth.wrong_tenant',
-          "This route acts on your own organisation; use a token for your own tenant.",
+          'This route acts on your own organisation; use a token for your own tenant.',
         );
       }
       customerId = clientOrg.id;
@@ -163,7 +166,12 @@ export function accessHook(deps: ServiceDeps, ring: KeyRing) {
       }
     }
     request.principal = {
-      actor: { kind: 'client', clientId: client.clientId, orgId: client.orgId, roles: client.roles },
+      actor: {
+        kind: 'client',
+        clientId: client.clientId,
+        orgId: client.orgId,
+        roles: client.roles,
+      },
       clientOrg,
       tenantId: claims.tid,
       customerId,

@@ -111,12 +111,16 @@ export function camelKeys(value: unknown, path = ''): unknown {
   return out;
 }
 
-/** The SDK's enum spelling (`SkipEula` → `skip_eula`, `OOBE` → `o_o_b_e`); snake case kept. */
+/**
+ * A wire enum value in the SDK's spelling: snake case in any letter case as is
+ * (`SKIP_EULA` → `skip_eula`), a C# member name as the SDK writes it (`SkipEula` →
+ * `skip_eula`, `OOBE` → `o_o_b_e`).
+ */
 function wireEnum(value: string): string {
   const text = value.trim();
-  return /^[A-Z]/.test(text)
-    ? text.replace(/(?!^)([A-Z])/g, '_$1').toLowerCase()
-    : text.toLowerCase();
+  return text.includes('_') || !/[A-Z]/.test(text)
+    ? text.toLowerCase()
+    : text.replace(/(?!^)([A-Z])/g, '_$1').toLowerCase();
 }
 
 const WRITABLE = ['id', 'name', 'category', 'description', 'policySettings'];
@@ -176,12 +180,14 @@ function checkCategory(value: unknown, mode: 'create' | 'update'): void {
   throw invalid('category', what, 'Send category o_o_b_e.');
 }
 
+/**
+ * On create the id is ignored: the service assigns it, and a client copying a policy
+ * from one customer to another sends the old one (the response shows the new id). On
+ * update it must be the policy's own.
+ */
 function checkId(value: unknown, mode: 'create' | 'update', id: string | undefined): void {
-  if (value === undefined || value === null || (mode === 'create' && value === '')) {
+  if (value === undefined || value === null || mode === 'create') {
     return;
-  }
-  if (mode === 'create') {
-    throw invalid('id', 'Partner Center assigns the id of a new policy.', 'Leave id out.');
   }
   if (typeof value !== 'string' || value.trim().toLowerCase() !== id?.toLowerCase()) {
     throw invalid(

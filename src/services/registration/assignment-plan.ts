@@ -14,6 +14,11 @@ export interface AssignableDevice {
   readonly id: string;
   readonly groupTag: string | null;
   readonly purchaseOrderId: string | null;
+  /**
+   * A profile applied to this device directly (Partner Center `DevicePolicyUpdates`): it
+   * wins over every tag rule.
+   */
+  readonly pinnedProfileId?: string | null;
 }
 
 /** What a tag means for a device: the profile it selects, or why it selects none. */
@@ -53,8 +58,11 @@ export class AssignmentPlan {
     return new AssignmentPlan(rules, knownTags);
   }
 
-  /** The profile of the first matching rule (oldest profile first), or null. */
+  /** The device's pinned profile, else that of the first matching rule (oldest profile first), or null. */
   profileFor(device: AssignableDevice): string | null {
+    if (device.pinnedProfileId) {
+      return device.pinnedProfileId;
+    }
     const ids = devicePhysicalIds({
       groupTag: device.groupTag,
       purchaseOrderId: device.purchaseOrderId,
@@ -68,7 +76,8 @@ export class AssignmentPlan {
    * near-miss names the tag that was probably meant; an unknown tag says no rule uses it.
    */
   verdict(device: AssignableDevice): TagVerdict {
-    const cacheable = device.purchaseOrderId === null;
+    // A pinned device's verdict is its pin, not its tag's: never cached under the tag.
+    const cacheable = device.purchaseOrderId === null && !device.pinnedProfileId;
     const key = device.groupTag ?? '\u0000none';
     const cached = cacheable ? this.verdicts.get(key) : undefined;
     if (cached) {

@@ -21,6 +21,8 @@ export interface BatchView {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly failureReason: string | null;
+  /** Partner Center's device-batch name, or null for batches submitted otherwise. */
+  readonly deviceBatchName: string | null;
 }
 
 /** One row of a batch with its outcome (null while it waits for the worker). */
@@ -64,6 +66,7 @@ export function toBatchView(row: BatchRow): BatchView {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     failureReason: row.failure_reason,
+    deviceBatchName: row.device_batch_name,
   };
 }
 

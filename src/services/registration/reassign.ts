@@ -2,9 +2,10 @@ import type { Repos } from '../../store/store.js';
 import { AssignmentPlan, type AssignableDevice } from './assignment-plan.js';
 
 /**
- * Re-evaluates device profiles after a rule, a profile or a tag changed, in the caller's
- * transaction, so a device's status is never stale: the given devices, or every device of
- * the customer. Returns how many devices changed profile.
+ * Re-evaluates device profiles after a rule, a profile, a tag or a pin changed, in the
+ * caller's transaction, so a device's status is never stale: the given devices, or every
+ * device of the customer. A profile pinned to a device wins over tag rules. Returns how
+ * many devices changed profile.
  */
 export async function reassignDevices(
   repos: Repos,
@@ -26,10 +27,11 @@ export async function reassignDevices(
     }
   };
   if (onlyIds) {
+    const pins = await repos.devicePins.pinsOf(customerOrgId, onlyIds);
     for (const id of onlyIds) {
       const device = await repos.devices.find({ customerOrgId }, id);
       if (device) {
-        await apply(device);
+        await apply({ ...device, pinnedProfileId: pins.get(id) ?? null });
       }
     }
     return changed;
@@ -40,8 +42,12 @@ export async function reassignDevices(
     if (page.length === 0) {
       return changed;
     }
+    const pins = await repos.devicePins.pinsOf(
+      customerOrgId,
+      page.map((d) => d.id),
+    );
     for (const device of page) {
-      await apply(device);
+      await apply({ ...device, pinnedProfileId: pins.get(device.id) ?? null });
     }
     after = page[page.length - 1]!.id;
   }

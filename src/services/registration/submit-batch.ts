@@ -24,6 +24,11 @@ export interface BatchSubmission {
   readonly clientBatchId?: string | null;
   /** Refuse rows whose tag nearly matches a rule instead of registering them untagged. */
   readonly strictTags?: boolean;
+  /**
+   * Partner Center's device-batch name (`DeviceBatchCreationRequest.batchId`): several
+   * uploads of one registrar for one customer may share it, and list as one batch.
+   */
+  readonly deviceBatchName?: string | null;
   readonly rows: AsyncIterable<PreparedRow> | Iterable<PreparedRow>;
 }
 
@@ -67,7 +72,15 @@ export async function storeSubmission(
     openBatch(repos, deps, actor, parties, submission, batchId, clientBatchId),
   );
   const digest = createHash('sha256');
-  digest.update(JSON.stringify([submission.groupTag ?? null, Boolean(submission.strictTags)]));
+  const deviceBatchName = submission.deviceBatchName ?? null;
+  // The name joins the digest only when set, so digests of earlier batches stay valid.
+  digest.update(
+    JSON.stringify([
+      submission.groupTag ?? null,
+      Boolean(submission.strictTags),
+      ...(deviceBatchName === null ? [] : [deviceBatchName]),
+    ]),
+  );
 
   let total = 0;
   try {
@@ -206,6 +219,7 @@ async function openBatch(
       lease_owner: null,
       lease_expires_at: null,
       failure_reason: null,
+      device_batch_name: submission.deviceBatchName ?? null,
     });
   } catch (error) {
     if (clientBatchId && isUniqueViolation(error, 'batches')) {

@@ -8,7 +8,10 @@ import type { SigningKeyRow } from '../../../store/signing-key.repo.js';
 const logger = createLogger({ level: 'silent' });
 const deps = {} as ServiceDeps;
 const rows: SigningKeyRow[] = [];
-const keyRing = await KeyRing.open({ all: async () => rows, insert: async (row) => void rows.push(row) });
+const keyRing = await KeyRing.open({
+  all: async () => rows,
+  insert: async (row) => void rows.push(row),
+});
 
 describe('health routes', () => {
   it('reports ready only when the database answers and no migration is pending', async () => {

@@ -27,25 +27,31 @@ const readySchema = {
  */
 export function healthRoutes(probe: ReadinessProbe) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/healthz', { logLevel: 'warn', config: { access: { kind: 'public' } }, schema: healthSchema }, async () => ({ status: 'ok' }));
+    app.get(
+      '/healthz',
+      { logLevel: 'warn', config: { access: { kind: 'public' } }, schema: healthSchema },
+      async () => ({ status: 'ok' }),
+    );
     app.get(
       '/readyz',
-      { logLevel: 'warn', config: { access: { kind: 'public' } }, schema: readySchema }, async (_request, reply) => {
-      try {
-        await probe.ping();
-        const pending = await probe.pendingMigrations();
-        if (pending.length > 0) {
-          return reply
-            .status(503)
-            .send({ status: 'unavailable', reason: `migrations pending: ${pending.join(', ')}` });
+      { logLevel: 'warn', config: { access: { kind: 'public' } }, schema: readySchema },
+      async (_request, reply) => {
+        try {
+          await probe.ping();
+          const pending = await probe.pendingMigrations();
+          if (pending.length > 0) {
+            return reply
+              .status(503)
+              .send({ status: 'unavailable', reason: `migrations pending: ${pending.join(', ')}` });
+          }
+          return { status: 'ready' };
+        } catch (error) {
+          return reply.status(503).send({
+            status: 'unavailable',
+            reason: `database unreachable: ${(error as Error).message}`,
+          });
         }
-        return { status: 'ready' };
-      } catch (error) {
-        return reply.status(503).send({
-          status: 'unavailable',
-          reason: `database unreachable: ${(error as Error).message}`,
-        });
-      }
-    });
+      },
+    );
   };
 }

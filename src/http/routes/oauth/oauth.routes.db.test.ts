@@ -29,7 +29,11 @@ forEachDialect('oauth token endpoint', (database) => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.json();
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, tenant_id: world.customer.id });
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 3600,
+      tenant_id: world.customer.id,
+    });
     const claims = decodeJwt(body.access_token);
     expect(claims).toMatchObject({
       tid: world.customer.id,
@@ -75,7 +79,10 @@ forEachDialect('oauth token endpoint', (database) => {
       }),
     });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json()).toMatchObject({ error: 'invalid_scope', preflight_code: 'auth.invalid_scope' });
+    expect(refused.json()).toMatchObject({
+      error: 'invalid_scope',
+      preflight_code: 'auth.invalid_scope',
+    });
   });
 
   it('refuses wrong secrets, unknown clients, bad grants and scopes, in OAuth2 error form', async () => {

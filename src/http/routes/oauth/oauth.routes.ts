@@ -79,7 +79,11 @@ export function oauthRoutes(context: ApiContext) {
 
     const keysRoute = {
       config: { access: { kind: 'public' } as const, wire: 'oauth' as const },
-      schema: { summary: 'Public keys that verify access tokens (JWKS)', tags: ['oauth'], response: { 200: jwks } },
+      schema: {
+        summary: 'Public keys that verify access tokens (JWKS)',
+        tags: ['oauth'],
+        response: { 200: jwks },
+      },
     };
     app.get('/discovery/v2.0/keys', keysRoute, async () => context.keyRing.jwks());
     app.get('/:tenant/discovery/v2.0/keys', keysRoute, async () => context.keyRing.jwks());

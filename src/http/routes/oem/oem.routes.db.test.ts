@@ -14,9 +14,16 @@ forEachDialect('OEM validation', (database) => {
   it('tells an OEM, per tenant, whether it may register, without revealing unknown tenants', async () => {
     const { app, deps } = await buildTestApi(database());
     const world = await apiWorld(deps);
-    const oem = await createOrganisation(deps, operator, { kind: 'oem', displayName: 'Litware OEM' });
+    const oem = await createOrganisation(deps, operator, {
+      kind: 'oem',
+      displayName: 'Litware OEM',
+    });
     // Contoso accepts the OEM authorization link; Northwind accepts one, then revokes it.
-    const accept = async (customerId: string, admin: Parameters<typeof acceptInvitation>[1], permissions?: string[]) => {
+    const accept = async (
+      customerId: string,
+      admin: Parameters<typeof acceptInvitation>[1],
+      permissions?: string[],
+    ) => {
       const { token } = await inviteCustomer(deps, operator, {
         from: oem.id,
         to: customerId,
@@ -25,7 +32,12 @@ forEachDialect('OEM validation', (database) => {
       return acceptInvitation(deps, admin, token);
     };
     await accept(world.customer.id, world.customerAdmin);
-    const northwindAdmin = await userActor(deps, world.otherCustomer, 'admin@northwind.example', 'admin');
+    const northwindAdmin = await userActor(
+      deps,
+      world.otherCustomer,
+      'admin@northwind.example',
+      'admin',
+    );
     const ended = await accept(world.otherCustomer.id, northwindAdmin);
     await revokeRelationship(deps, northwindAdmin, ended.id);
     const readOnly = await createOrganisation(deps, operator, {
@@ -43,14 +55,32 @@ forEachDialect('OEM validation', (database) => {
       url: '/v1/deviceSubmissionValidations',
       headers: bearer(token),
       payload: {
-        tenants: [world.customer.id, 'northwind.example', 'tailspin.example', '99999999-0000-0000-0000-000000000000', 'Contoso'],
+        tenants: [
+          world.customer.id,
+          'northwind.example',
+          'tailspin.example',
+          '99999999-0000-0000-0000-000000000000',
+          'Contoso',
+        ],
       },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().items).toEqual([
-      expect.objectContaining({ customerId: world.customer.id, mayRegister: true, status: 'consented' }),
-      expect.objectContaining({ customerId: world.otherCustomer.id, mayRegister: false, status: 'ended' }),
-      expect.objectContaining({ customerId: readOnly.id, mayRegister: false, status: 'permission_missing' }),
+      expect.objectContaining({
+        customerId: world.customer.id,
+        mayRegister: true,
+        status: 'consented',
+      }),
+      expect.objectContaining({
+        customerId: world.otherCustomer.id,
+        mayRegister: false,
+        status: 'ended',
+      }),
+      expect.objectContaining({
+        customerId: readOnly.id,
+        mayRegister: false,
+        status: 'permission_missing',
+      }),
       expect.objectContaining({ customerId: null, mayRegister: false, status: 'not_consented' }),
       // A display name is not a tenant reference.
       expect.objectContaining({ customerId: null, mayRegister: false, status: 'not_consented' }),

@@ -61,7 +61,11 @@ export function oemRoutes(context: ApiContext) {
           principalOf(request).actor,
           request.body.tenants,
         );
-        return { totalCount: items.length, items, attributes: { objectType: 'Collection' as const } };
+        return {
+          totalCount: items.length,
+          items,
+          attributes: { objectType: 'Collection' as const },
+        };
       },
     );
   };

@@ -133,6 +133,10 @@ export const errorCatalogue = {
     remedy:
       "Remove the profile's assignments (tag rules) first; its devices then move to another profile or none.",
   },
+  'profile.managed_by_partner': {
+    category: 'conflict',
+    remedy: 'Ask the partner to change or delete it, or create a profile of your own.',
+  },
   'rule.invalid': {
     category: 'invalid',
     remedy: 'Write the rule like (device.devicePhysicalIds -any (_ -eq "[OrderID]:YourTag")).',

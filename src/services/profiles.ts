@@ -26,6 +26,8 @@ export interface ProfileView {
   readonly displayName: string;
   readonly description: string;
   readonly builtIn: boolean;
+  /** Null when the customer manages it; else the partner that created it (Partner Center). */
+  readonly managedByOrgId: string | null;
   readonly settings: DeploymentProfileSettings;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -152,6 +154,7 @@ export async function createProfile(
       displayName,
       description,
       builtIn: false,
+      managedByOrgId: null,
       settings,
       createdAt: at,
       updatedAt: at,
@@ -307,6 +310,7 @@ export function toProfileView(row: ProfileRow): ProfileView {
     displayName: row.display_name,
     description: row.description,
     builtIn: row.built_in === 1,
+    managedByOrgId: row.managed_by_org_id ?? null,
     settings: JSON.parse(row.settings) as DeploymentProfileSettings,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -142,7 +142,8 @@ export function accessHook(deps: ServiceDeps, ring: KeyRing) {
       customerId = claims.tid;
     } else {
       const value = (request.params as Record<string, string | undefined>)[access.customer.param];
-      customerId = value ?? '';
+      // Tenant ids are GUIDs, which clients may send in upper case.
+      customerId = /^[0-9a-f-]{36}$/i.test(value ?? '') ? value!.toLowerCase() : (value ?? '');
       if (claims.tid !== clientOrg.id && customerId !== claims.tid) {
         throw new PreflightError(
           'auth.wrong_tenant',

@@ -28,6 +28,7 @@ function viewOf(settings: DeploymentProfileSettings, id = 'p-1'): ProfileView {
     displayName: settings.displayName,
     description: settings.description,
     builtIn: false,
+    managedByOrgId: null,
     settings,
     createdAt: '2024-05-01T10:00:00.000Z',
     updatedAt: '2024-05-02T11:30:00.000Z',

@@ -66,37 +66,37 @@ function requireWriter(actor: Actor, what: string): void {
  * a customer importing its own devices is both sides) and records one import record per
  * device, in request order. Returns the records as they stand, normally still pending:
  * the worker registers the batch.
- *
- * The batch is acknowledged before its import records are written (the batch code owns
- * its transactions); should writing them fail, the devices are still registered and the
- * client sees an error, as it would on a lost response — Graph clients then look the
- * devices up by serial number.
+ * The records are written in the transaction that acknowledges the batch, so either both
+ * exist or neither does.
  */
 export async function importDevices(
   deps: ServiceDeps,
   actor: Actor,
   input: { customer: string; rows: readonly PreparedRow[] },
 ): Promise<ImportedIdentityRecord[]> {
+  const createdAt = deps.clock.now().toISOString();
+  // Time-ordered ids: a listing (ordered by id) shows records in the order imported.
+  const ids = input.rows.map(() => newSortableId());
   const stored = await submitBatch(
     deps,
     actor,
     { customer: input.customer },
-    { source: 'api', rows: input.rows },
-  );
-  const createdAt = deps.clock.now().toISOString();
-  // Time-ordered ids: a listing (ordered by id) shows records in the order imported.
-  const ids = input.rows.map(() => newSortableId());
-  await deps.store.transaction((repos) =>
-    repos.importedIdentities.insert(
-      ids.map((id, index) => ({
-        id,
-        customer_org_id: stored.batch.customerOrgId,
-        registrar_org_id: stored.batch.registrarOrgId,
-        batch_id: stored.batch.id,
-        row_index: index,
-        created_at: createdAt,
-      })),
-    ),
+    {
+      source: 'api',
+      rows: input.rows,
+      // In the batch's own acknowledging transaction: no batch without its records.
+      onAcknowledge: (repos, batch) =>
+        repos.importedIdentities.insert(
+          ids.map((id, index) => ({
+            id,
+            customer_org_id: batch.customerOrgId,
+            registrar_org_id: batch.registrarOrgId,
+            batch_id: batch.id,
+            row_index: index,
+            created_at: createdAt,
+          })),
+        ),
+    },
   );
   const scope = { customerOrgId: stored.batch.customerOrgId };
   const records = await deps.store.repos.importedIdentities.findMany(scope, ids);

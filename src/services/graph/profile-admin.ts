@@ -28,6 +28,13 @@ async function profileToChange(
   customer: string | undefined,
 ): Promise<ProfileView> {
   const profile = await getProfile(deps, actor, ref, customer);
+  if (profile.managedByOrgId !== null) {
+    throw new PreflightError(
+      'profile.managed_by_partner',
+      `"${profile.displayName}" was created by a partner through the Partner Center API, which manages it.`,
+      { id: profile.id, managedBy: profile.managedByOrgId },
+    );
+  }
   if (actor.kind !== 'operator') {
     const roles = actor.kind === 'user' ? [actor.role] : actor.roles;
     if (!roles.includes('admin')) {

@@ -30,6 +30,11 @@ export interface BatchSubmission {
    */
   readonly deviceBatchName?: string | null;
   readonly rows: AsyncIterable<PreparedRow> | Iterable<PreparedRow>;
+  /**
+   * Runs inside the transaction that acknowledges the batch, so that records a caller keeps
+   * about it (Graph's import records) exist exactly when the batch does.
+   */
+  readonly onAcknowledge?: (repos: Repos, batch: BatchView) => Promise<void>;
 }
 
 /** Rows stored per transaction while a batch is received. */
@@ -154,8 +159,9 @@ export async function storeSubmission(
         clientBatchId,
       },
     });
-    const stored = (await repos.batches.find({ operator: true }, batchId)) as BatchRow;
-    return { batch: toBatchView(stored), existing: false };
+    const stored = toBatchView((await repos.batches.find({ operator: true }, batchId)) as BatchRow);
+    await submission.onAcknowledge?.(repos, stored);
+    return { batch: stored, existing: false };
   });
 }
 

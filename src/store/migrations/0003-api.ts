@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
  * - Partner Center's device-batch name on each upload;
  * - who manages a profile: null for the customer itself, or the partner that created it
  *   through Partner Center (which sees only the profiles it created);
+ * - an index on devices by batch (Partner Center lists and counts a batch's devices);
  * - a profile applied to a device directly (Partner Center `DevicePolicyUpdates`), which
  *   takes precedence over tag rules; it belongs to the device's own customer (composite
  *   foreign key) and disappears with the device.
@@ -51,6 +52,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['registrar_org_id', 'customer_org_id', 'device_batch_name'])
     .execute();
 
+  // Partner Center lists a device batch's devices and counts them, by batch.
+  await db.schema.createIndex('devices_batch_idx').on('devices').column('batch_id').execute();
+
   await db.schema
     .alterTable('deployment_profiles')
     .addColumn('managed_by_org_id', 'text', (c) => c.references('organisations.id'))
@@ -82,6 +86,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('device_profile_pins').execute();
+  await db.schema.dropIndex('devices_batch_idx').execute();
   await db.schema.dropIndex('batches_device_batch_idx').execute();
   await db.schema.alterTable('deployment_profiles').dropColumn('managed_by_org_id').execute();
   await db.schema.alterTable('batches').dropColumn('device_batch_name').execute();

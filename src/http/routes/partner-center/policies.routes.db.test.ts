@@ -51,6 +51,26 @@ const profileOf = async (w: PartnerCenterWorld, id: string) =>
 
 forEachDialect('Partner Center policies', (database) => {
   describe('policies', () => {
+    it("keeps a partner's policy out of the customer's hands in the Graph API", async () => {
+      const w = await partnerCenterWorld(database());
+      const created = await createPolicy(w);
+      const path = `/beta/deviceManagement/windowsAutopilotDeploymentProfiles/${created.id}`;
+      const customer = await w.call('GET', path, w.tokens.customer);
+      expect(customer.statusCode).toBe(200);
+      const patch = await w.call('PATCH', path, w.tokens.customer, {
+        payload: { displayName: 'Hijacked' },
+      });
+      expect(patch.statusCode).toBe(409);
+      expect(patch.json().error.innerError.code).toBe('profile.managed_by_partner');
+      expect((await w.call('DELETE', path, w.tokens.customer)).statusCode).toBe(409);
+      const after = await w.call(
+        'GET',
+        `${w.customerPath()}/policies/${created.id}`,
+        w.tokens.admin,
+      );
+      expect(after.json().name).toBe('Policy for Autopilot');
+    });
+
     it('creates (200, PascalCase body), reads, lists, updates and deletes a policy as an admin', async () => {
       const w = await partnerCenterWorld(database());
       const created = await createPolicy(w);

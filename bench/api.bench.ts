@@ -105,7 +105,13 @@ interface PhaseResult {
 /** Busy and total jiffies of all CPUs (Linux), to see what else ran during a phase. */
 function cpuTicks(): { busy: number; total: number } | undefined {
   try {
-    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const fields = fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
     return { busy: total - fields[3]! - fields[4]!, total };
   } catch {
@@ -114,7 +120,10 @@ function cpuTicks(): { busy: number; total: number } | undefined {
 }
 
 /** Cores busy (whole machine) between two readings. */
-function busyCores(before: ReturnType<typeof cpuTicks>, after: ReturnType<typeof cpuTicks>): number {
+function busyCores(
+  before: ReturnType<typeof cpuTicks>,
+  after: ReturnType<typeof cpuTicks>,
+): number {
   if (!before || !after || after.total === before.total) {
     return NaN;
   }
@@ -137,7 +146,9 @@ async function quiet(maxMs = Number(option('quiet-wait') ?? 30) * 1000): Promise
     }
   }
   if (busy >= 0.15) {
-    log(`the machine is still busy (${round(busy, 2)} cores used by other processes); measuring anyway`);
+    log(
+      `the machine is still busy (${round(busy, 2)} cores used by other processes); measuring anyway`,
+    );
   }
   return busy;
 }
@@ -154,7 +165,9 @@ class ServerProcess {
   constructor(private readonly child: ChildProcess) {
     child.on('message', (message: { type: string }) => this.replies.emit(message.type, message));
     this.url = new Promise((resolve, reject) => {
-      this.replies.once('ready', (m: { url: string }) => resolve(m.url.replace('localhost', '127.0.0.1')));
+      this.replies.once('ready', (m: { url: string }) =>
+        resolve(m.url.replace('localhost', '127.0.0.1')),
+      );
       child.once('exit', (code) => reject(new Error(`the server exited with code ${code}`)));
     });
   }
@@ -228,7 +241,13 @@ async function load(
   const ticks = cpuTicks();
   const clientCpu = process.cpuUsage();
   const clientWall = performance.now();
-  const instance = autocannon({ url, connections, pipelining: 1, duration: seconds, requests: [request] });
+  const instance = autocannon({
+    url,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    requests: [request],
+  });
   (instance as unknown as EventEmitter).on(
     'response',
     (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
@@ -243,7 +262,8 @@ async function load(
   const result = await instance;
   const mark = await server.mark();
   const clientUsed = process.cpuUsage(clientCpu);
-  const clientShare = (clientUsed.user + clientUsed.system) / 1000 / (performance.now() - clientWall);
+  const clientShare =
+    (clientUsed.user + clientUsed.system) / 1000 / (performance.now() - clientWall);
   const machine = busyCores(ticks, cpuTicks());
   const sorted = times.slice(0, count).sort();
   const statuses: Record<string, number> = {};
@@ -299,7 +319,11 @@ function freshDevices(prefix: string, count: number): FreshDevice[] {
     const serialNumber = `${prefix}${String(i).padStart(8, '0')}`;
     list.push({
       serialNumber,
-      hardwareHash: buildHardwareHash({ serialNumber, manufacturer: 'Contoso Devices', model: 'Laptop 9' }),
+      hardwareHash: buildHardwareHash({
+        serialNumber,
+        manufacturer: 'Contoso Devices',
+        model: 'Laptop 9',
+      }),
     });
   }
   return list;
@@ -365,7 +389,10 @@ async function batchRun(
   const bodies: string[] = [];
   for (let b = 0; b * batchSize < list.length; b++) {
     bodies.push(
-      JSON.stringify({ batchId: `${name}-${b}`, devices: list.slice(b * batchSize, (b + 1) * batchSize) }),
+      JSON.stringify({
+        batchId: `${name}-${b}`,
+        devices: list.slice(b * batchSize, (b + 1) * batchSize),
+      }),
     );
   }
   const locations: string[] = new Array<string>(bodies.length);
@@ -450,7 +477,8 @@ async function batchRun(
   }
   // The server's completion time when it gives one (millisecond precision, same clock),
   // else the moment the poll saw it.
-  const end = Number.isFinite(completed) && completed > 0 ? Math.min(completed, observed) : observed;
+  const end =
+    Number.isFinite(completed) && completed > 0 ? Math.min(completed, observed) : observed;
   const seconds = (end - started) / 1000;
   return {
     devices: list.length,
@@ -467,12 +495,28 @@ async function batchRun(
 }
 
 function runPhase(phase: string, csv: string, target: string): PhaseResult {
-  const output = execFileSync(process.execPath, [path.join(here, 'import.phase.js'), phase, csv, target], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const output = execFileSync(
+    process.execPath,
+    [path.join(here, 'import.phase.js'), phase, csv, target],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(output.trim().split('\n').pop()!) as PhaseResult;
 }
+
+/** What the native frames of a profile are, for the report. */
+const nativeFrames: Record<string, string> = {
+  all: 'better-sqlite3 `Statement#all`: SQLite executing a read',
+  run: 'better-sqlite3 `Statement#run`: SQLite executing a write',
+  Statement:
+    "better-sqlite3 statement constructor: SQLite compiling SQL, which Kysely's SQLite driver does for every query",
+  writev:
+    'the socket write system call sending a response; with shared cores it also collects the time the server is descheduled when it wakes the load generator',
+  '(garbage collector)': 'V8',
+  '(program)': 'V8 and native code outside JavaScript',
+};
 
 interface ProfileNode {
   id: number;
@@ -495,7 +539,12 @@ function topSelfTime(file: string, top = 5): { name: string; ms: number; share: 
     if (functionName === '(idle)') {
       return;
     }
-    const where = url ? ` ${url.replace(/^file:\/\//, '').replace(`${repoRoot}/`, '').replace(/^.*node_modules\//, '')}:${lineNumber + 1}` : '';
+    const where = url
+      ? ` ${url
+          .replace(/^file:\/\//, '')
+          .replace(`${repoRoot}/`, '')
+          .replace(/^.*node_modules\//, '')}:${lineNumber + 1}`
+      : '';
     const key = `${functionName || '(anonymous)'}${where}`;
     const us = profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0;
     self.set(key, (self.get(key) ?? 0) + us);
@@ -530,7 +579,14 @@ async function main(): Promise<void> {
     const seeded = JSON.parse(
       execFileSync(
         process.execPath,
-        [path.join(here, 'api.seed.js'), dbFile, String(devices), sampleFile, String(sampleSize), String(unknownSize)],
+        [
+          path.join(here, 'api.seed.js'),
+          dbFile,
+          String(devices),
+          sampleFile,
+          String(sampleSize),
+          String(unknownSize),
+        ],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       )
         .trim()
@@ -546,12 +602,14 @@ async function main(): Promise<void> {
     };
 
     const batchDevices = batches * batchSize;
-    let built = performance.now();
+    const built = performance.now();
     const measured = freshDevices('BA', batchDevices);
     const profiledDevices = cpuProf ? freshDevices('BP', batchDevices) : [];
     const csv = path.join(dir, 'batch.csv');
     writeCsv(csv, measured);
-    log(`built ${batchDevices * (cpuProf ? 2 : 1)} fresh hashes for the batch API in ${round((performance.now() - built) / 1000, 1)} s`);
+    log(
+      `built ${batchDevices * (cpuProf ? 2 : 1)} fresh hashes for the batch API in ${round((performance.now() - built) / 1000, 1)} s`,
+    );
 
     server = startServer(dbFile);
     const url = await server.url;
@@ -564,9 +622,18 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: sample.registered[0],
     });
-    const file = (await check.json()) as { ZtdCorrelationId?: string; CloudAssignedTenantDomain?: string };
-    if (check.status !== 200 || file.ZtdCorrelationId !== seeded.profileId || file.CloudAssignedTenantDomain !== seeded.customerDomain) {
-      throw new Error(`a registered device did not get its profile: ${check.status} ${JSON.stringify(file)}`);
+    const file = (await check.json()) as {
+      ZtdCorrelationId?: string;
+      CloudAssignedTenantDomain?: string;
+    };
+    if (
+      check.status !== 200 ||
+      file.ZtdCorrelationId !== seeded.profileId ||
+      file.CloudAssignedTenantDomain !== seeded.customerDomain
+    ) {
+      throw new Error(
+        `a registered device did not get its profile: ${check.status} ${JSON.stringify(file)}`,
+      );
     }
     const miss = await fetch(`${url}/firstboot/v1/lookup`, {
       method: 'POST',
@@ -612,7 +679,9 @@ async function main(): Promise<void> {
         load(server!, 'profiled lookup', url, rotating(sample.registered)),
       );
       lookupProfile = top;
-      log(`lookup profile, top self time: ${top.map((t) => `${t.name} ${round(t.share * 100, 1)} %`).join('; ')}`);
+      log(
+        `lookup profile, top self time: ${top.map((t) => `${t.name} ${round(t.share * 100, 1)} %`).join('; ')}`,
+      );
     }
 
     let batch: BatchRun | undefined;
@@ -624,12 +693,16 @@ async function main(): Promise<void> {
         `batch API: ${batch.registered} of ${batch.devices} registered (${JSON.stringify(batch.errorCodes)}) in ${round(batch.seconds, 2)} s (all accepted after ${round(batch.acceptSeconds, 2)} s): ${thousands(batch.rate)} devices/s, server CPU ${round(batch.serverCpu * 100)} %`,
       );
       if (cpuProf) {
-        const { result, top } = await profiled(server, path.join(profileDir, 'api-batch.cpuprofile'), () =>
-          batchRun(server!, url, seeded, profiledDevices, 'profiled'),
+        const { result, top } = await profiled(
+          server,
+          path.join(profileDir, 'api-batch.cpuprofile'),
+          () => batchRun(server!, url, seeded, profiledDevices, 'profiled'),
         );
         batchProfile = top;
         log(`profiled batch run: ${thousands(result.rate)} devices/s under the profiler`);
-        log(`batch profile, top self time: ${top.map((t) => `${t.name} ${round(t.share * 100, 1)} %`).join('; ')}`);
+        log(
+          `batch profile, top self time: ${top.map((t) => `${t.name} ${round(t.share * 100, 1)} %`).join('; ')}`,
+        );
       }
     } catch (error) {
       if (!(error instanceof BatchApiMissing)) {
@@ -641,7 +714,9 @@ async function main(): Promise<void> {
 
     const serverPeakRss = await server.stop();
     server = undefined;
-    log(`server peak RSS ${round(serverPeakRss)} MB (after the lookups ${round(afterLookups.maxRssMb)} MB)`);
+    log(
+      `server peak RSS ${round(serverPeakRss)} MB (after the lookups ${round(afterLookups.maxRssMb)} MB)`,
+    );
 
     const floor = runPhase('floor-sqlite', csv, path.join(dir, 'floor.sqlite'));
     const engine = runPhase('import-sqlite', csv, path.join(dir, 'engine.sqlite'));
@@ -651,7 +726,7 @@ async function main(): Promise<void> {
     const ratio = lookupBest.rate / trivialBest.rate;
     const cpu = os.cpus();
     const lines = [
-      `Command: \`npm run bench:api -- --devices ${devices} --duration ${duration}${cpuProf ? ' --cpu-prof' : ''}\` · SQLite · ${seeded.devices.toLocaleString('en-US')} registered devices (database ${round(seeded.dbMb)} MB) · autocannon, loopback, ${connections} connections, no pipelining · best of ${rounds} rounds of ${duration} s per route · Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? '?'} · ${new Date().toISOString().slice(0, 10)}`,
+      `Command: \`npm run bench:api${args.length ? ` -- ${args.join(' ')}` : ''}\` · SQLite · ${seeded.devices.toLocaleString('en-US')} registered devices (database ${round(seeded.dbMb)} MB) · autocannon, loopback, ${connections} connections, no pipelining · best of ${rounds} rounds of ${duration} s per route · Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? '?'} · ${new Date().toISOString().slice(0, 10)}`,
       '',
       '### First-boot lookups',
       '',
@@ -659,16 +734,24 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
       ...[trivialBest, lookupBest, unknownBest].map(
         (r) =>
-          `| ${r.name} | ${thousands(r.rate)} | ${round(r.p50, 2)} | ${round(r.p99, 2)} | ${Object.entries(r.statuses)
+          `| ${r.name} | ${thousands(r.rate)} | ${round(r.p50, 2)} | ${round(r.p99, 2)} | ${Object.entries(
+            r.statuses,
+          )
             .map(([code, n]) => `${n.toLocaleString('en-US')} × ${code}`)
-            .join(', ')}${r.errors ? `, ${r.errors} errors` : ''} | ${round(r.serverCpu * 100)} | ${thousands(r.rate / r.serverCpu)} | ${round(r.otherCpu * 100)} |`,
+            .join(
+              ', ',
+            )}${r.errors ? `, ${r.errors} errors` : ''} | ${round(r.serverCpu * 100)} | ${thousands(r.rate / r.serverCpu)} | ${round(r.otherCpu * 100)} |`,
       ),
       '',
       `Ratio lookups (registered) / trivial route: **${round(ratio, 2)}** · server peak RSS **${round(serverPeakRss)} MB** over the whole run (${round(afterLookups.maxRssMb)} MB after the lookups).`,
       '',
-      `The server runs in its own process (\`startServer\`, as \`preflight serve\`; log level warn), autocannon in another: one core each. Lookups rotate through ${sample.registered.length.toLocaleString('en-US')} registered devices picked at random among the ${seeded.devices.toLocaleString('en-US')} (shuffled), or ${sample.unknown.length.toLocaleString('en-US')} valid but unregistered hashes; each request body is \`{"hardwareHash": …}\` with a 4000-character hash, and every response is checked by status (the 200 file's profile id and domain are checked once before the load). Rate limiting is on, with the three limits (\`PREFLIGHT_RATE_FIRST_BOOT_PER_MINUTE\`, \`_CLIENT_\`, \`_TOKEN_\`) raised to ${Number(RAISED_LIMIT).toLocaleString('en-US')} a minute so that it runs on every request but never refuses. Latency is each response's time as autocannon measures it (from writing the request to the end of the response), percentiles computed exactly.`,
+      `Server CPU per request: ${[trivialBest, lookupBest, unknownBest].map((r) => `${r.name} ${round((r.serverCpu / r.rate) * 1e6)} µs`).join(' · ')}; the server's event loop was busy ${[trivialBest, lookupBest, unknownBest].map((r) => `${round(r.elu * 100)} %`).join(' / ')} of each run${[trivialBest, lookupBest, unknownBest].every((r) => r.elu >= 0.85) ? ", so every route ran the server's core to saturation and the rates are what one core gives at this cost per request (less when other processes took part of the core)" : ''}.`,
+      '',
+      `The server runs in its own process (\`startServer\`, as \`preflight serve\`; log level warn), autocannon in another: one core each. Lookups rotate through ${sample.registered.length.toLocaleString('en-US')} registered devices picked at random among the ${seeded.devices.toLocaleString('en-US')} (shuffled), or ${sample.unknown.length.toLocaleString('en-US')} valid but unregistered hashes; each request body is \`{"hardwareHash": …}\` with a 4000-character hash, and every response is checked by status (the 200 file's profile id and domain are checked once before the load). Rate limiting is on, with the three limits (\`PREFLIGHT_RATE_FIRST_BOOT_PER_MINUTE\`, \`PREFLIGHT_RATE_CLIENT_PER_MINUTE\`, \`PREFLIGHT_RATE_TOKEN_PER_MINUTE\`) raised to ${Number(RAISED_LIMIT).toLocaleString('en-US')} a minute so that it runs on every request but never refuses. Latency is each response's time as autocannon measures it (from writing the request to the end of the response), percentiles computed exactly; the load is closed-loop (${connections} connections each waiting for its answer), so at saturation mean latency ≈ connections ÷ rate. Server CPU is the server process's own CPU time over the run; "other processes" is what the rest of the machine used meanwhile (each run first waits up to ${Number(option('quiet-wait') ?? 30)} s for the machine to be quiet), so a run that shared its cores can be told apart; requests per server CPU-second is the cost figure that contention changes least.`,
       '',
       `Seeding (not measured as a goal): the organisations, users, relationship and API client are made through the services; the ${seeded.devices.toLocaleString('en-US')} devices are inserted with SQL directly (${round(seeded.insertMs / 1000, 1)} s), bypassing the registration engine, which would take about a minute and a half for a million devices and is what bench:import measures. Each device gets what the engine stores — its batch (1000 rows each) and batch row, the customer's built-in profile with status \`assignedInSync\` — but not the hash text or per-row results, which no lookup reads. The sampled devices have real structured hashes keyed as registration keys them; the others a unique SHA-256 digest of their serial (same key shape, same index).`,
+      '',
+      'PostgreSQL is not measured by this benchmark (SQLite only; no `--pg` option yet).',
       '',
       '### Batch API (Partner Center)',
       '',
@@ -684,7 +767,9 @@ async function main(): Promise<void> {
         `Batch API: token (\`POST /{customer}/oauth2/v2.0/token\`), then \`POST /v1/customers/{id}/deviceBatches\` (\`{batchId, devices: [{serialNumber, hardwareHash}]}\`, fresh valid hashes) → 202 + Location, then \`GET /v1/customers/{id}/batchJobStatus/{trackingId}\` until finished. Devices/s = devices whose \`devicesStatus\` has no errorCode (${batch.registered} of ${batch.devices}${batch.failed ? `; failed: ${JSON.stringify(batch.errorCodes)}` : ''}) / wall time from the first POST to the last batch's \`completedTime\`. All ${batches} batches were accepted after ${round(batch.acceptSeconds, 2)} s; the server used ${round(batch.serverCpu * 100)} % of a core over the phase (other processes ${round(batch.otherCpu * 100)} %). The floor and \`registerNow\` run in their own processes on the same rows after the server has stopped.`,
       );
     } else {
-      lines.push(`Not measured: ${batchMissing}. Floor for the same ${floor.rows} rows: ${thousands(rate(floor))} devices/s; \`registerNow\` in-process: ${thousands(rate(engine))} devices/s.`);
+      lines.push(
+        `Not measured: ${batchMissing}. Floor for the same ${floor.rows} rows: ${thousands(rate(floor))} devices/s; \`registerNow\` in-process: ${thousands(rate(engine))} devices/s.`,
+      );
     }
     const goal = (ok: boolean) => (ok ? 'met' : '**missed**');
     lines.push(
@@ -699,7 +784,7 @@ async function main(): Promise<void> {
       ] as const) {
         if (top) {
           lines.push(
-            `${what}, top self time in the server (a separate profiled run): ${top.map((t) => `\`${t.name}\` ${round(t.share * 100, 1)} %`).join(' · ')}.`,
+            `${what}, top self time in the server (a separate profiled run): ${top.map((t) => `\`${t.name}\`${nativeFrames[t.name] ? ` (${nativeFrames[t.name]})` : ''} ${round(t.share * 100, 1)} %`).join(' · ')}.`,
             '',
           );
         }

@@ -153,7 +153,19 @@ async function main(): Promise<void> {
       const batchId = newSortableId();
       const rows = Math.min(BATCH_ROWS, to - first);
       const name = `seed-${first / BATCH_ROWS}`;
-      insertBatch.run(batchId, partner.id, customer.id, name, rows, rows, at, registeredBy, at, at, name);
+      insertBatch.run(
+        batchId,
+        partner.id,
+        customer.id,
+        name,
+        rows,
+        rows,
+        at,
+        registeredBy,
+        at,
+        at,
+        name,
+      );
       for (let index = 0; index < rows; index++) {
         const n = first + index;
         const serialNumber = `BN${String(n).padStart(9, '0')}`;
@@ -208,7 +220,10 @@ async function main(): Promise<void> {
     const j = Math.floor(random() * (i + 1));
     [sampleBodies[i], sampleBodies[j]] = [sampleBodies[j]!, sampleBodies[i]!];
   }
-  fs.writeFileSync(sampleFile, JSON.stringify({ registered: sampleBodies, unknown: unknownBodies }));
+  fs.writeFileSync(
+    sampleFile,
+    JSON.stringify({ registered: sampleBodies, unknown: unknownBodies }),
+  );
 
   process.stdout.write(
     `${JSON.stringify({

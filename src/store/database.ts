@@ -84,7 +84,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await info.close?.();
+      await db.destroy();
+    },
   };
   try {
     await database.ping();

@@ -5,7 +5,7 @@ import type { KeyRing } from '../../auth/key-ring.js';
 import type { Actor } from '../../domain/actor.js';
 import { PreflightError } from '../../domain/errors.js';
 import { isRegistrar, type Organisation } from '../../domain/organisation.js';
-import { grants } from '../../domain/relationship.js';
+import { grants, type RelationshipPermission } from '../../domain/relationship.js';
 import type { ServiceDeps } from '../../services/deps.js';
 
 /**
@@ -155,14 +155,19 @@ export function accessHook(deps: ServiceDeps, ring: KeyRing) {
       const relationship = isRegistrar(clientOrg.kind)
         ? await deps.store.repos.relationships.findActive(clientOrg.id, customerId)
         : undefined;
-      const permission = access.permission === 'write' ? 'register_devices' : 'read_devices';
-      if (!relationship || !grants(relationship, permission, deps.clock.now())) {
+      // Writing needs register_devices. Reading needs either permission: a partner that may
+      // only register still reads the status of what it submitted; the services narrow
+      // further (listing a customer's devices needs read_devices).
+      const accepted: RelationshipPermission[] =
+        access.permission === 'write' ? ['register_devices'] : ['read_devices', 'register_devices'];
+      const now = deps.clock.now();
+      if (!relationship || !accepted.some((p) => grants(relationship, p, now))) {
         throw new PreflightError(
           'consent.missing',
           relationship
-            ? `The relationship with customer ${customerId} does not grant ${permission}.`
+            ? `The relationship with customer ${customerId} does not grant ${accepted.join(' or ')}.`
             : `There is no active relationship between your organisation and customer ${customerId}.`,
-          { customer: customerId, permission },
+          { customer: customerId, permission: accepted[0] },
         );
       }
     }

@@ -16,7 +16,7 @@ import { deregisterDevice } from '../devices.js';
 import type { PreparedRow } from '../registration/prepared-row.js';
 import { submitBatch } from '../registration/register.js';
 import type { StoredBatch } from '../registration/submit-batch.js';
-import { partnerContext } from './partner-context.js';
+import { ownWork, partnerContext } from './partner-context.js';
 
 /**
  * Checks a device-batch name, which becomes the devices' group tag: 1 to 128 characters,
@@ -116,7 +116,7 @@ export async function listDeviceBatches(
   actor: Actor,
   customerId: string,
 ): Promise<{ registrarOrgId: string; batches: DeviceBatchSummary[] }> {
-  const { registrar, customer } = await partnerContext(deps, actor, customerId, 'read_devices');
+  const { registrar, customer } = await partnerContext(deps, actor, customerId, ownWork);
   return {
     registrarOrgId: registrar.id,
     batches: await deps.store.repos.batches.deviceBatches(registrar.id, customer.id),

@@ -11,6 +11,12 @@ import type { Role } from '../../domain/user.js';
 import type { ServiceDeps } from '../deps.js';
 import { requireConsent } from '../registration/consent.js';
 
+/**
+ * What reading one's own work needs: either permission. A partner the customer lets only
+ * register still reads the status of its uploads, its batches and its policies.
+ */
+export const ownWork: readonly RelationshipPermission[] = ['read_devices', 'register_devices'];
+
 /** The registrar acting, and the customer it acts for. */
 export interface PartnerContext {
   readonly registrar: Organisation;
@@ -26,8 +32,10 @@ export async function partnerContext(
   deps: ServiceDeps,
   actor: Actor,
   customerId: string,
-  permission: RelationshipPermission,
+  permission: RelationshipPermission | readonly RelationshipPermission[],
 ): Promise<PartnerContext> {
+  const anyOf: readonly RelationshipPermission[] =
+    typeof permission === 'string' ? [permission] : permission;
   if (actor.kind === 'operator') {
     throw new PreflightError(
       'access.denied',
@@ -46,11 +54,20 @@ export async function partnerContext(
     throw new PreflightError(
       'consent.missing',
       `There is no active relationship between ${registrar.displayName} and customer ${customerId}.`,
-      { customer: customerId, permission },
+      { customer: customerId, permission: anyOf[0] },
     );
   }
-  await requireConsent(deps.store.repos, registrar, customer, permission, deps.clock.now());
-  return { registrar, customer };
+  const now = deps.clock.now();
+  let refusal: unknown;
+  for (const wanted of anyOf) {
+    try {
+      await requireConsent(deps.store.repos, registrar, customer, wanted, now);
+      return { registrar, customer };
+    } catch (error) {
+      refusal ??= error;
+    }
+  }
+  throw refusal;
 }
 
 /** The roles of a user or client actor (the operator has none). */

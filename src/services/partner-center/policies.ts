@@ -18,7 +18,7 @@ import { recordAudit } from '../audit.js';
 import type { ServiceDeps } from '../deps.js';
 import { toProfileView, type ProfileView } from '../profiles.js';
 import { reassignDevices } from '../registration/reassign.js';
-import { partnerContext, requireAdmin } from './partner-context.js';
+import { ownWork, partnerContext, requireAdmin } from './partner-context.js';
 
 /** A partner-managed profile and how many devices it is assigned to. */
 export interface PolicyView {
@@ -106,7 +106,7 @@ export async function listPolicies(
   actor: Actor,
   customerId: string,
 ): Promise<PolicyView[]> {
-  const { registrar, customer } = await partnerContext(deps, actor, customerId, 'read_devices');
+  const { registrar, customer } = await partnerContext(deps, actor, customerId, ownWork);
   const { repos } = deps.store;
   return withCounts(repos, await repos.profiles.listManagedBy(customer.id, registrar.id));
 }
@@ -118,7 +118,7 @@ export async function getPolicy(
   customerId: string,
   id: string,
 ): Promise<PolicyView> {
-  const { registrar, customer } = await partnerContext(deps, actor, customerId, 'read_devices');
+  const { registrar, customer } = await partnerContext(deps, actor, customerId, ownWork);
   const { repos } = deps.store;
   const row = await repos.profiles.findManagedBy(customer.id, registrar.id, id);
   if (!row) {

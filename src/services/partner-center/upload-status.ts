@@ -13,7 +13,7 @@ import {
   type BatchRowView,
   type BatchView,
 } from '../registration/batch-view.js';
-import { partnerContext } from './partner-context.js';
+import { ownWork, partnerContext } from './partner-context.js';
 import { findPolicyUpdate, type PolicyUpdateRecord } from './policy-updates.js';
 
 /** What a tracking id stands for. */
@@ -31,7 +31,7 @@ export async function getJobStatus(
   customerId: string,
   trackingId: string,
 ): Promise<JobStatus> {
-  const { registrar, customer } = await partnerContext(deps, actor, customerId, 'read_devices');
+  const { registrar, customer } = await partnerContext(deps, actor, customerId, ownWork);
   const { batches } = deps.store.repos;
   const batch = await batches.findOwn(registrar.id, customer.id, trackingId);
   if (batch) {

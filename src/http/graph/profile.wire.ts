@@ -7,7 +7,6 @@
  * a property we cannot store is refused unless it holds Graph's default value.
  * @module
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
   defaultProfileSettings,
   graphDeploymentMode,
@@ -19,97 +18,15 @@ import {
   type OobeSettings,
 } from '../../domain/deployment-profile.js';
 import { PreflightError } from '../../domain/errors.js';
-import type { ProfileView } from '../../services/profiles.js';
+import { graphProfileTypes } from './profile.schema.js';
 
-/** The two concrete Graph subtypes, by our join type. */
-export const graphProfileTypes = {
-  entra: '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile',
-  hybrid: '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile',
-} as const satisfies Record<JoinType, string>;
-
-/** Graph API versions we serve. Both get the same shape (see `toGraphProfile`). */
-export type GraphVersion = 'beta' | 'v1.0';
-
-// Null first: Fastify's Ajv coerces types, and would turn a null into false or "" if the
-// boolean or string branch were tried first.
-const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([Type.Null(), schema]));
-const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
-
-const userTypeSchema = literals(['administrator', 'standard', 'unknownFutureValue']);
-const deviceUsageTypeSchema = literals(['singleUser', 'shared', 'unknownFutureValue']);
-
-/**
- * The body of POST/PATCH `windowsAutopilotDeploymentProfiles` as Graph clients send it.
- * Every property is optional (PATCH) and others are let through to `fromGraphProfile`,
- * which refuses them by name: Ajv would otherwise strip or reject them less helpfully.
- */
-export const graphProfileSchema = Type.Object(
-  {
-    '@odata.type': Type.Optional(literals(Object.values(graphProfileTypes))),
-    '@odata.context': Type.Optional(Type.String()),
-    id: nullable(Type.String({ description: 'Read-only; ignored.' })),
-    createdDateTime: nullable(Type.String({ description: 'Read-only; ignored.' })),
-    lastModifiedDateTime: nullable(Type.String({ description: 'Read-only; ignored.' })),
-    displayName: nullable(Type.String({ description: '1 to 200 characters.' })),
-    description: nullable(Type.String({ description: 'At most 1500 characters.' })),
-    locale: nullable(Type.String({ description: 'os-default or a tag such as en-US.' })),
-    language: nullable(Type.String({ description: 'Deprecated name of locale.' })),
-    deviceNameTemplate: nullable(Type.String()),
-    deviceType: nullable(
-      literals([
-        'windowsPc',
-        'holoLens',
-        'surfaceHub2',
-        'surfaceHub2S',
-        'virtualMachine',
-        'unknownFutureValue',
-      ]),
-    ),
-    preprovisioningAllowed: nullable(Type.Boolean()),
-    enableWhiteGlove: nullable(Type.Boolean({ description: 'Deprecated name.' })),
-    hardwareHashExtractionEnabled: nullable(Type.Boolean()),
-    extractHardwareHash: nullable(Type.Boolean({ description: 'Deprecated name.' })),
-    roleScopeTagIds: nullable(Type.Array(Type.String())),
-    managementServiceAppId: nullable(Type.String()),
-    hybridAzureADJoinSkipConnectivityCheck: nullable(Type.Boolean()),
-    outOfBoxExperienceSetting: nullable(
-      Type.Object(
-        {
-          privacySettingsHidden: nullable(Type.Boolean()),
-          eulaHidden: nullable(Type.Boolean()),
-          userType: nullable(userTypeSchema),
-          deviceUsageType: nullable(deviceUsageTypeSchema),
-          keyboardSelectionPageSkipped: nullable(Type.Boolean()),
-          escapeLinkHidden: nullable(Type.Boolean()),
-        },
-        { additionalProperties: true },
-      ),
-    ),
-    outOfBoxExperienceSettings: nullable(
-      Type.Object(
-        {
-          hidePrivacySettings: nullable(Type.Boolean()),
-          hideEULA: nullable(Type.Boolean()),
-          userType: nullable(userTypeSchema),
-          deviceUsageType: nullable(deviceUsageTypeSchema),
-          skipKeyboardSelectionPage: nullable(Type.Boolean()),
-          hideEscapeLink: nullable(Type.Boolean()),
-        },
-        {
-          additionalProperties: true,
-          description: 'Deprecated name of outOfBoxExperienceSetting.',
-        },
-      ),
-    ),
-    enrollmentStatusScreenSettings: nullable(
-      Type.Object({}, { additionalProperties: true, description: 'Accepted only as defaults.' }),
-    ),
-  },
-  { additionalProperties: true },
-);
-
-/** A Graph profile body as the schema admits it. */
-export type GraphProfileBody = Static<typeof graphProfileSchema>;
+export {
+  graphProfileSchema,
+  graphProfileTypes,
+  type GraphProfileBody,
+  type GraphVersion,
+} from './profile.schema.js';
+export { toGraphProfile } from './profile.present.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -529,55 +446,4 @@ export function fromGraphProfile(
     }
     throw error;
   }
-}
-
-/**
- * A profile as Graph JSON. `beta` and `v1.0` get the same shape: the reference we follow
- * (API-FACTS §2.5, from the beta pages) records no v1.0 difference, and Graph clients
- * ignore properties they do not know, so one shape serves both; the parameter is there
- * for when a difference is found. `enrollmentStatusScreenSettings` is written as null:
- * we keep none on the profile.
- */
-export function toGraphProfile(view: ProfileView, _version: GraphVersion): Record<string, unknown> {
-  const { settings } = view;
-  const { oobe } = settings;
-  const { deviceUsageType, preprovisioningAllowed } = graphDeploymentMode(settings.deploymentMode);
-  return {
-    '@odata.type': graphProfileTypes[settings.joinType],
-    id: view.id,
-    displayName: view.displayName,
-    description: view.description,
-    language: settings.language,
-    locale: settings.language,
-    createdDateTime: view.createdAt,
-    lastModifiedDateTime: view.updatedAt,
-    outOfBoxExperienceSettings: {
-      '@odata.type': 'microsoft.graph.outOfBoxExperienceSettings',
-      hidePrivacySettings: oobe.hidePrivacySettings,
-      hideEULA: oobe.hideEula,
-      userType: oobe.userType,
-      deviceUsageType,
-      skipKeyboardSelectionPage: oobe.skipKeyboardSelection,
-      hideEscapeLink: oobe.hideChangeAccountOptions,
-    },
-    outOfBoxExperienceSetting: {
-      '@odata.type': 'microsoft.graph.outOfBoxExperienceSetting',
-      privacySettingsHidden: oobe.hidePrivacySettings,
-      eulaHidden: oobe.hideEula,
-      userType: oobe.userType,
-      deviceUsageType,
-      keyboardSelectionPageSkipped: oobe.skipKeyboardSelection,
-      escapeLinkHidden: oobe.hideChangeAccountOptions,
-    },
-    enrollmentStatusScreenSettings: null,
-    extractHardwareHash: settings.hardwareHashExtractionEnabled,
-    hardwareHashExtractionEnabled: settings.hardwareHashExtractionEnabled,
-    deviceNameTemplate: settings.deviceNameTemplate ?? '',
-    deviceType: 'windowsPc',
-    enableWhiteGlove: preprovisioningAllowed,
-    preprovisioningAllowed,
-    roleScopeTagIds: ['0'],
-    managementServiceAppId: null,
-    ...(settings.joinType === 'hybrid' ? { hybridAzureADJoinSkipConnectivityCheck: false } : {}),
-  };
 }

@@ -6,7 +6,15 @@ import {
   inviteCustomer,
   revokeRelationship,
 } from '../../../services/relationships.js';
-import { apiClient, apiWorld, bearer, buildTestApi, tokenFor } from '../../../../test/kit/api.js';
+import {
+  apiClient,
+  apiWorld,
+  bearer,
+  buildTestApi,
+  drainBatches,
+  tokenFor,
+} from '../../../../test/kit/api.js';
+import { listDevices } from '../../../services/devices.js';
 import { forEachDialect } from '../../../../test/kit/databases.js';
 import { userActor } from '../../../../test/kit/services.js';
 
@@ -85,6 +93,39 @@ forEachDialect('OEM validation', (database) => {
       // A display name is not a tenant reference.
       expect.objectContaining({ customerId: null, mayRegister: false, status: 'not_consented' }),
     ]);
+  });
+
+  it('lets an OEM register through the same batch API, and only for customers that authorised it', async () => {
+    const { app, deps } = await buildTestApi(database());
+    const world = await apiWorld(deps);
+    const oem = await createOrganisation(deps, operator, {
+      kind: 'oem',
+      displayName: 'Litware OEM',
+    });
+    const { token } = await inviteCustomer(deps, operator, { from: oem.id, to: world.customer.id });
+    await acceptInvitation(deps, world.customerAdmin, token);
+    const oemToken = bearer(await tokenFor(app, await apiClient(deps, oem)));
+    const upload = (customerId: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/customers/${customerId}/deviceBatches`,
+        headers: oemToken,
+        payload: {
+          batchId: 'Microsoft365Managed_Autopilot',
+          devices: [
+            { serialNumber: 'LW-0001', oemManufacturerName: 'Litware', modelName: 'Book 14' },
+          ],
+        },
+      });
+    const accepted = await upload(world.customer.id);
+    expect(accepted.statusCode, accepted.body).toBe(202);
+    await drainBatches(deps);
+    const status = await app.inject({ url: `/v1${accepted.headers.location}`, headers: oemToken });
+    expect(status.json()).toMatchObject({ status: 'finished' });
+    const [device] = await listDevices(deps, world.customerAdmin, {});
+    expect(device).toMatchObject({ serialNumber: 'LW-0001', registeredByOrgId: oem.id });
+    // Northwind never authorised the OEM.
+    expect((await upload(world.otherCustomer.id)).statusCode).toBe(403);
   });
 
   it('is refused to customers, to tokens for a customer tenant, and without a token', async () => {

@@ -14,8 +14,8 @@ import { assertIdentifiers, type BulkWriter, type DialectInfo } from './dialect.
  * - busy_timeout: a second process waits for the write lock instead of failing at once.
  * - foreign_keys ON: SQLite leaves them off by default.
  * - cache_size 64 MiB: a registry of a million devices is a file of a few GB; index pages
- *   read through the default 2 MB cache made each commit re-read them. No mmap: it made
- *   lookups a little faster but counts the whole mapped file as the process's memory.
+ *   read through the default 2 MB cache made each commit re-read them. Memory-mapped reads
+ *   only on the read-only lookup connection (below).
  * - wal_autocheckpoint 8000 pages (64 MiB): a checkpoint every 1000 pages (the default)
  *   ran inside every few commits of a bulk registration.
  */
@@ -63,6 +63,10 @@ function preparedReader(file: string) {
         for (const pragma of tuning) {
           connection.pragma(pragma);
         }
+        // Lookups jump around a large file: reading mapped pages saves a system call and a
+        // copy per page. Only here: the mapped pages it touches count as this process's
+        // memory, and the writer (imports) should not grow by the whole file.
+        connection.pragma('mmap_size = 1073741824');
       }
       let statement = statements.get(name);
       if (!statement) {

@@ -117,17 +117,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     echoTracingHeaders(request, (name, value) => void reply.header(name, value));
   });
   // No text we store or compare may hold a NUL: PostgreSQL refuses it in text, and no
-  // identifier, tag or name legitimately carries one. Refused before anything reads it,
-  // naming the field: the path and query before authentication, the body once parsed.
+  // identifier, tag or name legitimately carries one. Nor may a body nest deeper than any
+  // route needs: code that walks it recursively would exhaust the stack. Refused before
+  // anything reads it, naming the field: path and query before authentication, the body
+  // once parsed.
   const refuseNul = (parts: readonly (readonly [string, unknown])[]) => {
     for (const [part, value] of parts) {
-      const where = findNul(value, part);
-      if (where) {
+      const found = findNul(value, part);
+      if (found?.problem === 'nul') {
         throw new PreflightError(
           'input.invalid',
-          `${where} contains a NUL character.`,
-          { field: where },
+          `${found.path} contains a NUL character.`,
+          { field: found.path },
           'Remove the NUL (\\u0000) character and resend.',
+        );
+      }
+      if (found) {
+        throw new PreflightError(
+          'input.invalid',
+          `${found.path} is nested more than ${maxNesting} levels deep.`,
+          { field: found.path },
+          'Send the structure the schema describes; no route takes nesting this deep.',
         );
       }
     }
@@ -197,25 +207,38 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-/** The path of the first string under `value` that contains a NUL, or undefined. */
-function findNul(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') {
-    return value.includes('\u0000') ? path : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const found = findNul(value[i], `${path}[${i}]`);
-      if (found) {
-        return found;
+/** Deepest nesting of arrays and objects a request may carry; real bodies use a handful. */
+export const maxNesting = 32;
+
+/**
+ * The first problem under `value`: the path of a string (or key) holding a NUL, or of a
+ * value nested deeper than `maxNesting`. Walks with a stack of its own rather than by
+ * recursion, so no body can exhaust the call stack here (or, once refused, further on).
+ */
+function findNul(
+  value: unknown,
+  path: string,
+): { path: string; problem: 'nul' | 'depth' } | undefined {
+  const pending: [unknown, string, number][] = [[value, path, 0]];
+  while (pending.length > 0) {
+    const [item, at, depth] = pending.pop()!;
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) {
+        return { path: at, problem: 'nul' };
       }
-    }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? `${path}.${key}` : findNul(item, `${path}.${key}`);
-      if (found) {
-        return found;
+    } else if (item !== null && typeof item === 'object') {
+      if (depth >= maxNesting) {
+        return { path: at, problem: 'depth' };
+      }
+      const entries = Array.isArray(item)
+        ? item.map((v, i) => [`${at}[${i}]`, v] as const)
+        : Object.entries(item).map(([k, v]) => [`${at}.${k}`, v] as const);
+      for (let i = entries.length - 1; i >= 0; i -= 1) {
+        const [childPath, child] = entries[i]!;
+        if (!Array.isArray(item) && childPath.slice(at.length + 1).includes('\u0000')) {
+          return { path: childPath, problem: 'nul' };
+        }
+        pending.push([child, childPath, depth + 1]);
       }
     }
   }

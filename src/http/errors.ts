@@ -70,6 +70,16 @@ export function sendProblem(
 ): void {
   const requestId = String(request.id);
   const wire = request.routeOptions.config?.wire ?? wireOfUrl(request.url);
+  // Many clients show only the message: it must say where, not just the details.
+  const field = problem.details?.field;
+  if (
+    problem.status === 400 &&
+    typeof field === 'string' &&
+    field &&
+    !problem.message.includes(field)
+  ) {
+    problem = { ...problem, message: `${field}: ${problem.message}` };
+  }
   void reply.status(problem.status);
   switch (wire) {
     case 'graph': {

@@ -32,3 +32,30 @@ forEachDialect('NUL characters in requests', (database) => {
     expect(inQuery.json().error.message).toContain('NUL');
   });
 });
+
+forEachDialect('deeply nested bodies', (database) => {
+  it('are refused with a 400 naming where, never a 500', async () => {
+    const { app, deps } = await buildTestApi(database());
+    const world = await apiWorld(deps);
+    const deep = `${'['.repeat(8000)}1${']'.repeat(8000)}`;
+    const lookup = await app.inject({
+      method: 'POST',
+      url: '/firstboot/v1/lookup',
+      headers: { 'content-type': 'application/json' },
+      payload: deep,
+    });
+    expect(lookup.statusCode).toBe(400);
+    expect(lookup.json().error.message).toMatch(/nested more than 32 levels/);
+    const policy = await app.inject({
+      method: 'POST',
+      url: `/v1/customers/${world.customer.id}/policies`,
+      headers: {
+        ...bearer(await tokenFor(app, world.partnerClient)),
+        'content-type': 'application/json',
+      },
+      payload: `{"Name":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+    });
+    expect(policy.statusCode).toBe(400);
+    expect(policy.json().description).toContain('body.Name');
+  });
+});

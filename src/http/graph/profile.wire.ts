@@ -102,7 +102,7 @@ const ESP_DEFAULTS: Readonly<Record<string, readonly unknown[]>> = {
 function unsupported(path: string, value: unknown): PreflightError {
   return invalid(
     path,
-    `Preflight does not support the Graph property ${path} (got ${JSON.stringify(value)}).`,
+    `Preflight does not support the Graph property '${path}' (got ${JSON.stringify(value)}).`,
     `Remove ${path} or send its default value; Preflight cannot store it.`,
   );
 }

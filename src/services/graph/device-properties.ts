@@ -22,15 +22,27 @@ export interface DevicePropertyChanges {
   readonly addressableUserName?: string | null;
 }
 
-const blank = (value: string | null | undefined) =>
-  value === undefined ? undefined : value === null || value.trim() === '' ? null : value.trim();
+/** The value trimmed, null when empty; refuses anything but text, naming the field. */
+function blank(value: unknown, field: string): string | null | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (value !== null && typeof value !== 'string') {
+    throw new PreflightError(
+      'input.invalid',
+      `${field} must be a string or null, not ${Array.isArray(value) ? 'an array' : typeof value}.`,
+      { field },
+    );
+  }
+  return value === null || value.trim() === '' ? null : value.trim();
+}
 
 /** Checks the changes before anything is written, so a refused request changes nothing. */
 function checkChanges(changes: DevicePropertyChanges): {
   userPrincipalName: string | null | undefined;
   displayName: string | null | undefined;
 } {
-  const userPrincipalName = blank(changes.userPrincipalName);
+  const userPrincipalName = blank(changes.userPrincipalName, 'userPrincipalName');
   if (userPrincipalName) {
     const problem = checkUserPrincipalName(userPrincipalName);
     if (problem) {
@@ -42,7 +54,7 @@ function checkChanges(changes: DevicePropertyChanges): {
       );
     }
   }
-  const displayName = blank(changes.displayName);
+  const displayName = blank(changes.displayName, 'displayName');
   if (displayName) {
     if (displayName.includes('%')) {
       throw new PreflightError(
@@ -54,7 +66,7 @@ function checkChanges(changes: DevicePropertyChanges): {
     }
     checkDeviceNameTemplate(displayName, 'displayName');
   }
-  if (blank(changes.addressableUserName)) {
+  if (blank(changes.addressableUserName, 'addressableUserName')) {
     throw new PreflightError(
       'input.invalid',
       'Preflight does not keep addressableUserName (the greeting name Intune shows at sign-in).',
@@ -92,7 +104,7 @@ export async function updateDeviceProperties(
   }
   let current = device;
   if (input.changes.groupTag !== undefined) {
-    const tag = blank(input.changes.groupTag) === null ? null : input.changes.groupTag;
+    const tag = blank(input.changes.groupTag, 'groupTag') === null ? null : input.changes.groupTag;
     if (tag !== device.groupTag) {
       [current] = (await setGroupTag(deps, actor, {
         ids: [device.id],

@@ -141,7 +141,7 @@ forEachDialect('Graph windowsAutopilotDeviceIdentities', (db) => {
       const unknown = await g.call('customer', 'GET', `${devices}?$select=colour`);
       expect(unknown.statusCode).toBe(400);
       expect((unknown.json() as Json).error.message).toBe(
-        "Could not find a property named 'colour' on type 'microsoft.graph.windowsAutopilotDeviceIdentity'.",
+        "$select: Could not find a property named 'colour' on type 'microsoft.graph.windowsAutopilotDeviceIdentity'.",
       );
     });
   });

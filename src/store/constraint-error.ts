@@ -49,3 +49,16 @@ export function isUniqueViolation(error: unknown, hint: string): boolean {
   const violation = constraintViolation(error);
   return violation?.kind === 'unique' && violation.target.includes(hint);
 }
+
+/**
+ * True when the database aborted a transaction only because another one got in its way
+ * (PostgreSQL: deadlock 40P01, serialization failure 40001; SQLite: busy). Running the
+ * same transaction again is safe and will normally succeed.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  if (!error || typeof error !== 'object') {
+    return false;
+  }
+  const { code } = error as { code?: unknown };
+  return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
+}

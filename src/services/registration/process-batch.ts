@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import { hasIdentity } from '../../domain/device.js';
 import { grants } from '../../domain/relationship.js';
+import { isTransientConflict } from '../../store/constraint-error.js';
 import {
   failure,
   type RowIssue,
@@ -57,7 +58,9 @@ export async function processBatch(
   const plan = await run((repos) => AssignmentPlan.load(repos, claimed.customer_org_id));
   let after = await run((repos) => repos.batches.lastResultIndex(claimed.id));
   for (;;) {
-    const step = await run((repos) => processChunk(repos, deps, worker, claimed, plan, after));
+    const step = await retryConflicts(() =>
+      run((repos) => processChunk(repos, deps, worker, claimed, plan, after)),
+    );
     if (step === 'lease_lost') {
       return (await run((repos) => repos.batches.find({ operator: true }, claimed.id))) ?? claimed;
     }
@@ -75,6 +78,25 @@ export async function processBatch(
     }
   }
   return finishBatch(deps, run, worker, claimed);
+}
+
+/**
+ * Runs a chunk's transaction again when the database aborted it for a deadlock with
+ * another worker (two partners registering the same devices at once take the same unique
+ * keys in different orders). The chunk's transaction wrote nothing, so a rerun is exact.
+ */
+async function retryConflicts<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isTransientConflict(error)) {
+        throw error;
+      }
+      // A short random pause so the two transactions do not collide again in step.
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+    }
+  }
 }
 
 /** Claims after which a batch that keeps failing is given up (a system fault, not the data). */
@@ -272,7 +294,15 @@ async function processChunk(
     });
   }
 
-  const inserted = await repos.devices.insertNew(candidates.map((c) => c.device));
+  // In key order: two workers inserting the same devices then take the unique keys in the
+  // same order, which keeps them from deadlocking on PostgreSQL (retryConflicts covers the rest).
+  const sortKey = (d: Insertable<DevicesTable>) =>
+    d.hash_digest ?? d.tuple_key ?? d.product_key_id ?? '';
+  const inserted = await repos.devices.insertNew(
+    candidates
+      .map((c) => c.device)
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0)),
+  );
   const refused = candidates.filter((c) => !inserted.has(c.device.id as string));
   const owners = await repos.devices.ownersOf(
     refused.map((c) => ({

@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     ...(args.has('only') ? { only: intOption(args, 'only', 1, 1, 10_000) } : {}),
   };
   console.log(
-    `crash trial: backends ${backends.join(', ')}; ${common.trials} trials of ${common.batches} batches of ~${common.devices} devices; 1–${common.maxKills} SIGKILL per trial; lease waited out after every ${common.waitEvery || 'no'} kill(s) during processing; seed ${seed}${backends.includes('postgres') ? `; PostgreSQL ${trialPostgresUrl()}` : ''}`,
+    `crash trial: backends ${backends.join(', ')}; ${common.trials} trials of ${common.batches} batches of ~${common.devices} devices; 1–${common.maxKills} SIGKILL per trial; ${common.waitEvery ? `every ${common.waitEvery}th kill during processing waits the lease out` : 'leases always aged'}; seed ${seed}${backends.includes('postgres') ? `; PostgreSQL ${trialPostgresUrl()}` : ''}`,
   );
   const reports: CrashReport[] = [];
   for (const backend of backends) {

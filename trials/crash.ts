@@ -28,7 +28,8 @@
  *    — so that the run fits in minutes;
  * 6. once every acknowledged batch has ended (read through the API: one final outcome per
  *    device, in order), the server stops and `checkStoreInvariants` and `checkIntegrity`
- *    run on the database.
+ *    run on the database; every device sent must be registered exactly once, and the
+ *    servers must have logged no error.
  * @module
  */
 import { randomUUID } from 'node:crypto';

@@ -227,6 +227,14 @@ export interface TrialServer {
   stop(): Promise<void>;
 }
 
+/** Servers still running, killed if this process exits first (a test that timed out). */
+const liveServers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveServers) {
+    child.kill('SIGKILL');
+  }
+});
+
 /** Environment every trial server gets: info logs (the URL line), limits out of the way. */
 function serverEnv(database: TrialDatabase, extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
@@ -303,8 +311,12 @@ export async function startTrialServer(
     stderr += chunk.toString();
     remember(chunk.toString().trimEnd());
   });
+  liveServers.add(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('exit', (code, signal) => {
+      liveServers.delete(child);
+      resolve({ code, signal });
+    }),
   );
   let timer: NodeJS.Timeout | undefined;
   const url = await Promise.race([

@@ -6,6 +6,7 @@ import type { Actor } from '../../domain/actor.js';
 import { PreflightError } from '../../domain/errors.js';
 import { isRegistrar, type Organisation } from '../../domain/organisation.js';
 import { grants, type RelationshipPermission } from '../../domain/relationship.js';
+import type { Role } from '../../domain/user.js';
 import type { ServiceDeps } from '../../services/deps.js';
 
 /**
@@ -14,10 +15,12 @@ import type { ServiceDeps } from '../../services/deps.js';
  * - `public`: no credentials (health, OpenAPI, token endpoint, signing keys);
  * - `device`: a device at first boot; no token, the hardware hash is its proof, so the
  *   route is rate-limited per source instead;
- * - `client`: a bearer token from our token endpoint.
+ * - `client`: a bearer token from our token endpoint;
+ * - `session`: a signed-in portal user (session cookie; CSRF token on writes).
  */
 export type RouteAccess =
   | { readonly kind: 'public' }
+  | PortalAccess
   | { readonly kind: 'device' }
   | {
       readonly kind: 'client';
@@ -31,6 +34,21 @@ export type RouteAccess =
       readonly customer: 'token' | { readonly param: string } | 'none';
     };
 
+/**
+ * A portal route: a signed-in user (session cookie), acting for one organisation.
+ * - `anyone`: any signed-in user (their session, password, an invitation link);
+ * - `member`: acting for an organisation of any kind;
+ * - `registrar`: acting for a partner or an OEM;
+ * - `customer`: acting for a customer;
+ * - `operator`: a user who administers the whole service.
+ * `roles`, when given, are the membership roles allowed (else any role).
+ */
+export interface PortalAccess {
+  readonly kind: 'session';
+  readonly who: 'anyone' | 'member' | 'registrar' | 'customer' | 'operator';
+  readonly roles?: readonly Role[];
+}
+
 /** The error and header conventions a route speaks. */
 export type WireFamily = 'preflight' | 'oauth' | 'graph' | 'partnerCenter';
 
@@ -41,6 +59,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal?: Principal;
+    portal?: PortalPrincipal;
   }
 }
 
@@ -53,6 +72,30 @@ export interface Principal {
   /** The customer this request acts on, or the client's own organisation (`customer: 'none'`). */
   readonly customerId: string;
   readonly roles: readonly AppRole[];
+}
+
+/** A signed-in portal user, as the access hook found them for this request. */
+export interface PortalPrincipal {
+  readonly sessionId: string;
+  readonly user: { readonly id: string; readonly email: string };
+  readonly operator: boolean;
+  /**
+   * Who acts: the user for their current organisation (with their role there), or the
+   * operator actor for an operator's service-wide routes.
+   */
+  readonly actor: Actor;
+  /** The organisation the user acts for, or null for an operator without one. */
+  readonly org: Organisation | null;
+  readonly role: Role | null;
+  readonly csrfToken: string;
+}
+
+/** The portal principal of a `session` route; the access hook guarantees it is there. */
+export function portalOf(request: FastifyRequest): PortalPrincipal {
+  if (!request.portal) {
+    throw new Error(`route ${request.routeOptions.url} has no signed-in user`);
+  }
+  return request.portal;
 }
 
 /** The principal of a `client` route; the access hook guarantees it is there. */

@@ -5,6 +5,7 @@ import { graphRoutes } from './graph/graph.routes.js';
 import { oauthRoutes } from './oauth/oauth.routes.js';
 import { oemRoutes } from './oem/oem.routes.js';
 import { partnerCenterRoutes } from './partner-center/partner-center.routes.js';
+import { portalRoutes } from './portal/portal.routes.js';
 
 /** Every API route family. Each route declares its access rule and wire family. */
 export function apiRoutes(context: ApiContext) {
@@ -14,5 +15,6 @@ export function apiRoutes(context: ApiContext) {
     await app.register(partnerCenterRoutes(context));
     await app.register(firstBootRoutes(context));
     await app.register(graphRoutes(context));
+    await app.register(portalRoutes(context));
   };
 }

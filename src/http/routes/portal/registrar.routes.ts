@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../../context.js';
+
+/** Portal routes (see ./contract.ts). */
+export function portalRegistrarRoutes(_context: ApiContext) {
+  return async (_app: FastifyInstance): Promise<void> => {};
+}

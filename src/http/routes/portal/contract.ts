@@ -214,6 +214,21 @@ export interface TagSuggestion {
   readonly devices: number;
 }
 
+/**
+ * `GET /customers/:customerId/tag-check?groupTag=…` → TagCheck: what a device with this
+ * group name would receive, checked as the user types. The reference matches tags
+ * exactly (case included), so a near-miss silently gives no profile; this says so.
+ */
+export interface TagCheck {
+  readonly groupTag: string;
+  /** The profile an exact match gives, or null. */
+  readonly profile: { readonly id: string; readonly displayName: string } | null;
+  /** A rule's tag this one nearly matches (case, spaces, -/_, one or two edits), when no exact match. */
+  readonly nearMiss: { readonly tag: string; readonly profile: { readonly id: string; readonly displayName: string } } | null;
+  /** One sentence for the user, e.g. 'No profile: did you mean "Microsoft365Managed_Autopilot"?'. */
+  readonly message: string;
+}
+
 /** `GET /customers?search=&offset=&limit=` (partner/OEM) → Page<CustomerSummary>. */
 export interface CustomerSummary extends OrgRef {
   readonly relationship: RelationshipInfo;

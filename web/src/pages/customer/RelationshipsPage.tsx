@@ -1,0 +1,3 @@
+export function RelationshipsPage() {
+  return null;
+}

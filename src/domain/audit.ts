@@ -28,6 +28,9 @@ export interface AuditEvent {
 export type AuditAction =
   | 'organisation.created'
   | 'user.created'
+  | 'user.locked'
+  | 'user.password_changed'
+  | 'operator.created'
   | 'client.created'
   | 'relationship.invited'
   | 'relationship.accepted'

@@ -178,6 +178,42 @@ export const errorCatalogue = {
     category: 'forbidden',
     remedy: 'Use a token issued for the tenant this request acts on.',
   },
+  'auth.bad_credentials': {
+    category: 'unauthenticated',
+    remedy: 'Check the e-mail address and password; after 5 failures the address is locked for 15 minutes.',
+  },
+  'auth.locked': {
+    category: 'throttled',
+    remedy: 'Wait until the lock ends, then sign in with the right password.',
+  },
+  'auth.no_session': {
+    category: 'unauthenticated',
+    remedy: 'Sign in again.',
+  },
+  'auth.csrf': {
+    category: 'forbidden',
+    remedy: 'Send the session\'s CSRF token (GET /portal/api/session) in the x-csrf-token header.',
+  },
+  'auth.cross_origin': {
+    category: 'forbidden',
+    remedy: 'Sign in from the portal itself, not from another site.',
+  },
+  'auth.password_change_required': {
+    category: 'forbidden',
+    remedy: 'Choose your own password first (POST /portal/api/password).',
+  },
+  'auth.wrong_password': {
+    category: 'invalid',
+    remedy: 'Give your current password as you last used it to sign in.',
+  },
+  'setup.done': {
+    category: 'conflict',
+    remedy: 'The first operator exists already; sign in, or ask an operator for an account.',
+  },
+  'setup.invalid_token': {
+    category: 'forbidden',
+    remedy: 'Use the latest setup link the server printed when it started; restarting prints a new one.',
+  },
   'rate.limited': {
     category: 'throttled',
     remedy: 'Wait for the number of seconds in Retry-After, then retry.',

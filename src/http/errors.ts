@@ -12,6 +12,12 @@ export const statusOf: Record<ErrorCategory, number> = {
   throttled: 429,
 };
 
+/** Codes whose status is more precise than their category's. */
+const statusOfCode: Readonly<Record<string, number>> = {
+  // 423 Locked (RFC 4918): the address is locked, not the caller rate-limited.
+  'auth.locked': 423,
+};
+
 /** Preflight's own error body: a stable code, what is wrong, what to do, and where. */
 export interface ErrorBody {
   error: {
@@ -160,7 +166,7 @@ export function handleError(
 ): void {
   if (isPreflightError(error)) {
     sendProblem(request, reply, {
-      status: statusOf[error.category],
+      status: statusOfCode[error.code] ?? statusOf[error.category],
       code: error.code,
       message: error.message,
       remedy: error.remedy,

@@ -36,7 +36,7 @@ forEachDialect('relationship lifecycle', (database) => {
       from: partner.displayName,
       to: customer.domain!,
     });
-    expect(invitation.url).toBe(`https://preflight.test/invitations/${invitation.token}`);
+    expect(invitation.url).toBe(`https://preflight.test/portal/invitations/${invitation.token}`);
     expect(invitation.token).toMatch(/^[0-9a-f]{64}$/);
     expect(invitation.relationship.status).toBe('invited');
 

@@ -92,7 +92,7 @@ export async function inviteCustomer(
   return {
     relationship: view(rel, registrar, customer, now),
     token,
-    url: `${deps.settings.publicUrl}/${path}/${token}`,
+    url: `${deps.settings.publicUrl}/portal/${path}/${token}`,
   };
 }
 

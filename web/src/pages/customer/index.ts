@@ -1,6 +1,6 @@
-export { InvitationPage } from './InvitationPage.js';
-export { RelationshipsPage } from './RelationshipsPage.js';
-export { DashboardPage } from './DashboardPage.js';
-export { DevicesPage } from './DevicesPage.js';
-export { ProfilesPage } from './ProfilesPage.js';
-export { AuditPage } from './AuditPage.js';
+export { InvitationPage } from './InvitationPage';
+export { RelationshipsPage } from './RelationshipsPage';
+export { DashboardPage } from './DashboardPage';
+export { DevicesPage } from './DevicesPage';
+export { ProfilesPage } from './ProfilesPage';
+export { AuditPage } from './AuditPage';

@@ -1,1 +1,1 @@
-export { OrganisationsPage } from './OrganisationsPage.js';
+export { OrganisationsPage } from './OrganisationsPage';

@@ -21,6 +21,10 @@ export interface Schema {
   signing_keys: SigningKeysTable;
   imported_identities: ImportedIdentitiesTable;
   device_profile_pins: DeviceProfilePinsTable;
+  operators: OperatorsTable;
+  sessions: SessionsTable;
+  sign_in_throttle: SignInThrottleTable;
+  setup_tokens: SetupTokensTable;
 }
 
 export interface OrganisationsTable {
@@ -249,4 +253,39 @@ export interface DeviceProfilePinsTable {
   profile_id: string;
   pinned_at: string;
   pinned_by: string;
+}
+
+/** Users who administer the whole service. */
+export interface OperatorsTable {
+  user_id: string;
+  created_at: string;
+}
+
+/** A signed-in browser. */
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 of the cookie token; the token itself is never stored. */
+  token_digest: string;
+  user_id: string;
+  /** The organisation the user acts for, or null (an operator without memberships). */
+  org_id: string | null;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute end, whatever the activity. */
+  expires_at: string;
+}
+
+/** Failed sign-ins per case-folded e-mail address (known to us or not). */
+export interface SignInThrottleTable {
+  email: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
+/** The first-run link's token, as a digest. */
+export interface SetupTokensTable {
+  token_digest: string;
+  created_at: string;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AuditRepo } from './audit.repo.js';
 import { BatchRepo } from './batch.repo.js';
+import { DashboardRepo } from './dashboard.repo.js';
 import type { Database } from './database.js';
 import { DevicePinRepo } from './device-pin.repo.js';
 import { DeviceRepo } from './device.repo.js';
@@ -9,6 +10,7 @@ import { ImportedIdentityRepo } from './imported-identity.repo.js';
 import { OrganisationRepo } from './organisation.repo.js';
 import { ProfileRepo } from './profile.repo.js';
 import { RelationshipRepo } from './relationship.repo.js';
+import { SessionRepo } from './session.repo.js';
 import { SigningKeyRepo } from './signing-key.repo.js';
 import type { Schema } from './schema.js';
 import { UserRepo } from './user.repo.js';
@@ -25,6 +27,8 @@ export interface Repos {
   readonly signingKeys: SigningKeyRepo;
   readonly importedIdentities: ImportedIdentityRepo;
   readonly devicePins: DevicePinRepo;
+  readonly dashboard: DashboardRepo;
+  readonly sessions: SessionRepo;
 }
 
 function bindRepos(db: Kysely<Schema>, dialect: DialectInfo): Repos {
@@ -39,6 +43,8 @@ function bindRepos(db: Kysely<Schema>, dialect: DialectInfo): Repos {
     signingKeys: new SigningKeyRepo(db),
     importedIdentities: new ImportedIdentityRepo(db, dialect),
     devicePins: new DevicePinRepo(db),
+    dashboard: new DashboardRepo(db),
+    sessions: new SessionRepo(db),
   };
 }
 

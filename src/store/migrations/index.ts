@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as tenancy from './0001-tenancy.js';
 import * as registration from './0002-registration.js';
 import * as api from './0003-api.js';
+import * as portal from './0004-portal.js';
 
 /**
  * The one migration set, run on SQLite and PostgreSQL alike. Listed in code (not read
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0001-tenancy': tenancy,
   '0002-registration': registration,
   '0003-api': api,
+  '0004-portal': portal,
 };
 
 export const migrationProvider: MigrationProvider = {

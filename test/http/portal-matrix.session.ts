@@ -1,0 +1,6 @@
+import type { PortalProbe } from './portal-matrix.table.js';
+
+/** Probes for the session and operator portal routes. */
+export function sessionPortalProbes(): Record<string, PortalProbe> {
+  return {};
+}

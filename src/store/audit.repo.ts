@@ -64,6 +64,31 @@ export class AuditRepo {
     const rows = await query.execute();
     return rows.map(toEvent);
   }
+
+  /**
+   * One page of the events an organisation may read (see `list`), newest first, and how
+   * many there are in all: the portal's audit log.
+   */
+  async page(
+    scope: Scope,
+    options: { offset: number; limit: number },
+  ): Promise<{ events: AuditEvent[]; total: number }> {
+    let rows = this.db.selectFrom('audit_events');
+    if ('orgId' in scope) {
+      rows = rows.where((eb) =>
+        eb.or([eb('acting_org_id', '=', scope.orgId), eb('counterpart_org_id', '=', scope.orgId)]),
+      );
+    }
+    const found = await rows
+      .selectAll()
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .offset(options.offset)
+      .limit(options.limit)
+      .execute();
+    const counted = await rows.select(({ fn }) => fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return { events: found.map(toEvent), total: Number(counted.n) };
+  }
 }
 
 function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { SessionInfo, SetupState } from '../../../../src/http/routes/portal/contract';
-import { api } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { AppLink, Loading, ProblemAlert, useApi } from '../../components';
 import { useSession } from '../../session';
 import { AuthCard, useFormStyles } from './AuthCard';
@@ -56,9 +56,18 @@ export function SetupPage() {
   if (state.data && !state.data.needed) {
     return (
       <AuthCard title="Create the first operator">
+        <ProblemAlert
+          error={
+            new ApiError(
+              409,
+              'setup.done',
+              'The first operator exists already, so this link no longer works.',
+              'Sign in with your account, or ask an operator to create one for you.',
+            )
+          }
+        />
         <Body1 as="p">
-          The first operator exists already, so this link no longer works.{' '}
-          <AppLink to="/sign-in">Sign in</AppLink> instead.
+          <AppLink to="/sign-in">Go to Sign in</AppLink>
         </Body1>
       </AuthCard>
     );

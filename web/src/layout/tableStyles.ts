@@ -3,7 +3,13 @@ import { makeStyles, tokens } from '@fluentui/react-components';
 /** Tables scroll sideways inside their own box on narrow screens instead of the page. */
 export const useTableStyles = makeStyles({
   scroll: { overflowX: 'auto', width: '100%' },
-  table: { minWidth: '640px' },
+  // Columns sized by their content: Fluent's fixed layout splits the width evenly, and long
+  // group tags or reference names would run into the next column.
+  table: {
+    minWidth: '640px',
+    tableLayout: 'auto',
+    '& td': { overflowWrap: 'anywhere' },
+  },
   number: { textAlign: 'right', justifyContent: 'flex-end', fontVariantNumeric: 'tabular-nums' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   secondary: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },

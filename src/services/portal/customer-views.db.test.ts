@@ -79,7 +79,7 @@ forEachDialect('portal views for customers', (database) => {
   });
 
   it('pages the customer’s devices with filters, profile names and the registrar', async () => {
-    const { deps } = buildDeps(database());
+    const { deps, clock } = buildDeps(database());
     const w = await world(deps);
     await register(
       deps,
@@ -90,6 +90,8 @@ forEachDialect('portal views for customers', (database) => {
         groupTag: 'Microsoft365Managed_Autopilot',
       },
     );
+    // A second later, so the registration order is certain.
+    clock.advance(1000);
     await register(
       deps,
       w.partnerAgent,

@@ -101,7 +101,13 @@ export function grantSentences(rel: RelationshipView): string[] {
     read_devices: 'See the devices they registered for you.',
     deregister_devices: 'Deregister devices they registered.',
   };
-  return rel.permissions.map((p) => sentences[p]);
+  // In the order a customer weighs them: what comes in, what they see, what they remove.
+  const order: readonly RelationshipPermission[] = [
+    'register_devices',
+    'read_devices',
+    'deregister_devices',
+  ];
+  return order.filter((p) => rel.permissions.includes(p)).map((p) => sentences[p]);
 }
 
 /** The acting organisation's relationships, both sides, newest first. */

@@ -202,6 +202,30 @@ forEachDialect('portal customer routes', (database) => {
     });
   });
 
+  describe('withdrawing', () => {
+    it('lets the inviting partner withdraw its open invitation, which then cannot be accepted', async () => {
+      const { deps, world, as } = await portal(database());
+      const { token, relationship } = await inviteCustomer(deps, operator, {
+        from: world.partner.id,
+        to: world.otherCustomer.id,
+      });
+      const partnerAdmin = await as('partnerAdmin');
+      const withdrawn = await partnerAdmin('POST', `/relationships/${relationship.id}/revoke`);
+      expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+      expect(withdrawn.json<RelationshipInfo>()).toMatchObject({
+        status: 'revoked',
+        customer: { displayName: 'Northwind' },
+      });
+
+      const northwind = await as('otherCustomerAdmin');
+      const preview = (await northwind('GET', `/invitations/${token}`)).json<InvitationPreview>();
+      expect(preview).toMatchObject({ canAccept: false, relationship: { status: 'revoked' } });
+      const accept = await northwind('POST', `/invitations/${token}/accept`);
+      expect(accept.statusCode).toBe(410);
+      expect(problem(accept.body).message).toBe('This invitation was withdrawn.');
+    });
+  });
+
   describe('devices', () => {
     it('shows a customer its own devices with the registrar’s name, filtered and paged', async () => {
       const { deps, clock, world, as } = await portal(database());

@@ -17,7 +17,8 @@ export default defineConfig({
     // internal tool loaded once per session, so one vendor chunk is fine.
     chunkSizeWarningLimit: 1500,
   },
+  // `vite` and `vite preview` pass API calls to a running `preflight serve`.
   server: {
-    proxy: { '/portal/api': 'http://localhost:8080' },
+    proxy: { '/portal/api': process.env.PREFLIGHT_API_ORIGIN ?? 'http://localhost:8080' },
   },
 });

@@ -12,3 +12,13 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
   return `${count.toLocaleString()} ${count === 1 ? singular : plural}`;
 }
+
+/** Who did something, as the server records it (`user:<e-mail>`, `client:<name>`, `operator`). */
+export function formatActor(actor: string): string {
+  const [kind, ...rest] = actor.split(':');
+  const name = rest.join(':');
+  if (!name) {
+    return actor;
+  }
+  return kind === 'user' ? name : kind === 'client' ? `API client ${name}` : actor;
+}

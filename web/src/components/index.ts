@@ -10,4 +10,4 @@ export type { PagerProps } from './Pager';
 export { PageHeader } from './PageHeader';
 export { AppLink } from './AppLink';
 export { ProfileStatusBadge, profileStatusLabels, RelationshipStatusBadge, BatchStatusBadge } from './badges';
-export { formatDateTime, formatCount } from './format';
+export { formatActor, formatDateTime, formatCount } from './format';

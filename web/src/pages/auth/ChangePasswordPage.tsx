@@ -50,16 +50,18 @@ export function ChangePasswordPage() {
       ) : null}
       <form className={styles.form} onSubmit={(event) => void submit(event)}>
         <ProblemAlert error={error} />
-        <Field label="Current password" required hint={forced ? 'The one-time password you were given.' : undefined}>
+        <Field label="Current password" hint={forced ? 'The one-time password you were given.' : undefined}>
           <Input
+            required
             type="password"
             autoComplete="current-password"
             value={currentPassword}
             onChange={(_, data) => setCurrentPassword(data.value)}
           />
         </Field>
-        <Field label="New password" required hint={`At least ${minimumPasswordLength} characters.`}>
+        <Field label="New password" hint={`At least ${minimumPasswordLength} characters.`}>
           <Input
+            required
             type="password"
             autoComplete="new-password"
             value={newPassword}
@@ -68,11 +70,11 @@ export function ChangePasswordPage() {
         </Field>
         <Field
           label="Confirm new password"
-          required
           validationState={problem ? 'error' : 'none'}
           validationMessage={problem ?? undefined}
         >
           <Input
+            required
             type="password"
             autoComplete="new-password"
             value={confirmation}

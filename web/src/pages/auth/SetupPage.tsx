@@ -89,15 +89,15 @@ export function SetupPage() {
       )}
       <form className={styles.form} onSubmit={(event) => void submit(event)}>
         <ProblemAlert error={error ?? state.error} />
-        <Field label="E-mail" required>
-          <Input type="email" autoComplete="username" value={email} onChange={(_, data) => setEmail(data.value)} />
+        <Field label="E-mail">
+          <Input required type="email" autoComplete="username" value={email} onChange={(_, data) => setEmail(data.value)} />
         </Field>
         <Field
           label="Password"
-          required
           hint={`At least ${minimumPasswordLength} characters.`}
         >
           <Input
+            required
             type="password"
             autoComplete="new-password"
             value={password}
@@ -106,11 +106,11 @@ export function SetupPage() {
         </Field>
         <Field
           label="Confirm password"
-          required
           validationState={problem ? 'error' : 'none'}
           validationMessage={problem ?? undefined}
         >
           <Input
+            required
             type="password"
             autoComplete="new-password"
             value={confirmation}

@@ -51,16 +51,18 @@ export function SignInPage() {
     <AuthCard title="Sign in">
       <form className={styles.form} onSubmit={(event) => void submit(event)}>
         <ProblemAlert error={error} />
-        <Field label="E-mail" required>
+        <Field label="E-mail">
           <Input
+            required
             type="email"
             autoComplete="username"
             value={email}
             onChange={(_, data) => setEmail(data.value)}
           />
         </Field>
-        <Field label="Password" required>
+        <Field label="Password">
           <Input
+            required
             type="password"
             autoComplete="current-password"
             value={password}

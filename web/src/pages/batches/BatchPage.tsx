@@ -29,6 +29,7 @@ import {
   PageHeader,
   Pager,
   ProblemAlert,
+  formatActor,
   formatDateTime,
   useApi,
 } from '../../components';
@@ -150,7 +151,7 @@ export function BatchPage() {
         <dd>{info.groupTag ?? 'None (from the file)'}</dd>
         <dt>Created</dt>
         <dd>
-          {formatDateTime(info.createdAt)} by {info.createdBy}
+          {formatDateTime(info.createdAt)} by {formatActor(info.createdBy)}
         </dd>
         <dt>Finished</dt>
         <dd>{formatDateTime(info.finishedAt)}</dd>

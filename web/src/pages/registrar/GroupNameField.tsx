@@ -54,10 +54,15 @@ export function GroupNameField({ customerId, value, onChange }: GroupNameFieldPr
         <Combobox
           freeform
           value={value}
-          selectedOptions={[value]}
-          placeholder={suggestions.data?.items[0]?.tag ?? 'For example Sales'}
+          placeholder="Type or choose a group tag"
           onChange={(event) => onChange(event.target.value)}
-          onOptionSelect={(_, data) => onChange(data.optionValue ?? '')}
+          // Fluent clears its selection (optionValue undefined) when the text stops matching
+          // an option; the typed text stays the group name.
+          onOptionSelect={(_, data) => {
+            if (data.optionValue !== undefined) {
+              onChange(data.optionValue);
+            }
+          }}
         >
           {options.map((suggestion) => (
             <Option key={suggestion.tag} value={suggestion.tag} text={suggestion.tag}>

@@ -95,7 +95,8 @@ function PreviewBody({ preview }: { readonly preview: Preview }) {
     <>
       <Body1>
         <strong>{file.fileName}</strong>: {file.devices.toLocaleString()} devices
-        {file.layout ? `, ${file.layout} layout` : ''}, {file.encoding}, separated by{' '}
+        {file.layout ? `, ${layoutName(file.layout)} layout` : ''}, {encodingName(file.encoding)},
+        separated by{' '}
         {delimiterName(file.delimiter)}.
       </Body1>
       {file.ok ? null : (
@@ -243,10 +244,12 @@ function RowsTable({
                 <TableCell>
                   {row.profile ? (
                     row.profile.displayName
-                  ) : (
+                  ) : row.verdict === 'would_register' ? (
                     <Badge appearance="outline" color="warning">
                       No profile
                     </Badge>
+                  ) : (
+                    '—'
                   )}
                 </TableCell>
                 <TableCell>
@@ -287,4 +290,26 @@ function delimiterName(delimiter: string): string {
     default:
       return `“${delimiter}”`;
   }
+}
+
+const layoutNames: Readonly<Record<string, string>> = {
+  intune: 'Intune',
+  'partner-center': 'Partner Center',
+  'managed-desktop': 'Microsoft Managed Desktop',
+};
+
+function layoutName(layout: string): string {
+  return layoutNames[layout] ?? layout;
+}
+
+const encodingNames: Readonly<Record<string, string>> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8 with BOM',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+  'windows-1252': 'Windows-1252',
+};
+
+function encodingName(encoding: string): string {
+  return encodingNames[encoding.toLowerCase()] ?? encoding;
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
 import formBody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -18,6 +20,7 @@ import type { ApiContext, ApiLimits } from './context.js';
 import { handleError, sendProblem } from './errors.js';
 import { healthRoutes, type ReadinessProbe } from './routes/health/health.routes.js';
 import { apiRoutes } from './routes/index.js';
+import { defaultPortalWebRoot, portalWebRoutes } from './routes/portal/web.routes.js';
 
 /** Everything the HTTP layer needs, built by the composition root. */
 export interface AppOptions {
@@ -32,6 +35,8 @@ export interface AppOptions {
   readonly limits?: Partial<ApiLimits>;
   /** Lifetime of access tokens in seconds (default one hour, as Entra ID's). */
   readonly tokenLifetimeSeconds?: number;
+  /** The built web app (default: `dist/portal` of the package). */
+  readonly portalWebRoot?: string;
 }
 
 /** A route as declared, for the authorization matrix and the OpenAPI coverage test. */
@@ -53,6 +58,9 @@ export const defaultLimits: ApiLimits = {
   clientRequestsPerMinute: 6000,
   deviceLookupsPerMinute: 600,
   tokenRequestsPerMinute: 120,
+  // A person clicking through the portal stays far below this; a runaway script does not.
+  portalRequestsPerMinute: 1200,
+  signInsPerMinute: 30,
 };
 
 /**
@@ -93,12 +101,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       route.config.rateLimit =
         access.kind === 'device'
           ? { max: limits.deviceLookupsPerMinute, timeWindow: 60_000 }
-          : {
-              max: limits.clientRequestsPerMinute,
-              timeWindow: 60_000,
-              keyGenerator: (request: FastifyRequest) =>
-                request.principal?.actor.clientId ?? request.ip,
-            };
+          : access.kind === 'session'
+            ? {
+                max: limits.portalRequestsPerMinute,
+                timeWindow: 60_000,
+                keyGenerator: (request: FastifyRequest) =>
+                  request.portal ? `user:${request.portal.user.id}` : request.ip,
+              }
+            : {
+                max: limits.clientRequestsPerMinute,
+                timeWindow: 60_000,
+                keyGenerator: (request: FastifyRequest) =>
+                  request.principal?.actor.clientId ?? request.ip,
+              };
     }
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') {
@@ -148,6 +163,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ['querystring', request.query],
     ]),
   );
+  // Registered (awaited) before the access hook, whose session check reads the cookie.
+  await app.register(cookie);
   app.addHook('onRequest', accessHook(deps, keyRing));
   app.addHook('preValidation', async (request) => refuseNul([['body', request.body]]));
   app.setErrorHandler(handleError);
@@ -199,6 +216,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   await app.register(healthRoutes(probe));
   await app.register(apiRoutes(context));
+  await app.register(
+    portalWebRoutes(path.resolve(options.portalWebRoot ?? defaultPortalWebRoot())),
+  );
   app.get(
     '/openapi.json',
     { config: { access: { kind: 'public' } }, schema: { hide: true } },

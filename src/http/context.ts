@@ -9,6 +9,10 @@ export interface ApiLimits {
   readonly deviceLookupsPerMinute: number;
   /** Token requests from one source address (each costs a slow hash). */
   readonly tokenRequestsPerMinute: number;
+  /** Portal requests of one signed-in user. */
+  readonly portalRequestsPerMinute: number;
+  /** Portal sign-in and setup attempts from one source address (each costs a slow hash). */
+  readonly signInsPerMinute: number;
 }
 
 /** What every API route plugin receives. */

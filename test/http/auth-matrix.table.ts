@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { defaultPortalWebRoot } from '../../src/http/routes/portal/web.routes.js';
 import type { CallerName, MatrixFixture } from './auth-matrix.fixture.js';
 import { graphProbes } from './auth-matrix.graph.js';
 import { partnerCenterProbes } from './auth-matrix.partner-center.js';
@@ -20,6 +23,8 @@ export interface Probe {
 }
 
 const json = { 'content-type': 'application/json' };
+// The portal's pages answer 503 (with how to build) until the web app is built.
+const portalPage = existsSync(path.join(defaultPortalWebRoot(), 'index.html')) ? 200 : 503;
 
 /**
  * Every route of the app, by `METHOD url` exactly as declared. The matrix test fails for
@@ -75,6 +80,23 @@ export const probes: Record<string, Probe> = {
       url: `/preflight/v1/deploymentProfiles/${f.builtInProfileId}/AutopilotConfigurationFile.json`,
     }),
     ok: 200,
+  },
+  'POST /portal/api/sign-in': {
+    request: () => ({ url: '/portal/api/sign-in', payload: {}, headers: json }),
+    ok: 400,
+  },
+  'GET /portal/api/setup': { request: () => ({ url: '/portal/api/setup' }), ok: 200 },
+  'POST /portal/api/setup': {
+    request: () => ({ url: '/portal/api/setup', payload: {}, headers: json }),
+    ok: 400,
+  },
+  'GET /': { request: () => ({ url: '/' }), ok: 302 },
+  'GET /portal': { request: () => ({ url: '/portal' }), ok: 302 },
+  'GET /portal/': { request: () => ({ url: '/portal/' }), ok: portalPage },
+  'GET /portal/*': { request: () => ({ url: '/portal/customers' }), ok: portalPage },
+  'GET /portal/assets/*': {
+    request: () => ({ url: '/portal/assets/no-such-file.js' }),
+    ok: 404,
   },
   ...graphProbes(),
   ...partnerCenterProbes(),

@@ -24,6 +24,11 @@ export interface PortalProbe {
    * without a relationship to the customer in the path: 403 or 404).
    */
   readonly denied?: readonly PortalCaller[];
+  /**
+   * The allowed caller signs in afresh for this probe, because the route ends or changes
+   * the session it is called with (sign-out).
+   */
+  readonly fresh?: boolean;
 }
 
 /**

@@ -99,7 +99,12 @@ export async function clearMustChange(deps: ServiceDeps, userId: string): Promis
 /** The test app over `database` with a `portalWorld` in it. */
 export async function buildPortalApi(database: Database) {
   const api = await buildTestApi(database, {
-    limits: { clientRequestsPerMinute: 1_000_000, deviceLookupsPerMinute: 1_000_000 },
+    limits: {
+      clientRequestsPerMinute: 1_000_000,
+      deviceLookupsPerMinute: 1_000_000,
+      portalRequestsPerMinute: 1_000_000,
+      signInsPerMinute: 1_000_000,
+    },
   });
   return { ...api, world: await portalWorld(api.deps) };
 }

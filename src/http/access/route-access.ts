@@ -1,3 +1,5 @@
+import { timingSafeEqual } from 'node:crypto';
+import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyAccessToken, TokenRejected } from '../../auth/access-token.js';
 import { rolesFor, type ApiPermission, type AppRole } from '../../auth/app-roles.js';
@@ -8,6 +10,7 @@ import { isRegistrar, type Organisation } from '../../domain/organisation.js';
 import { grants, type RelationshipPermission } from '../../domain/relationship.js';
 import type { Role } from '../../domain/user.js';
 import type { ServiceDeps } from '../../services/deps.js';
+import { resolveSession } from '../../services/sessions.js';
 
 /**
  * Who may call a route. Every route declares one; the app refuses to start with a route
@@ -119,6 +122,10 @@ export function accessHook(deps: ServiceDeps, ring: KeyRing) {
       // A request that matched no route (404 handler) has no access rule.
       return;
     }
+    if (access.kind === 'session') {
+      request.portal = await portalPrincipal(deps, request, reply, access);
+      return;
+    }
     if (access.kind !== 'client') {
       return;
     }
@@ -227,4 +234,159 @@ export function accessHook(deps: ServiceDeps, ring: KeyRing) {
       roles: claims.roles,
     };
   };
+}
+
+/** The portal's session cookie. */
+export const sessionCookie = 'preflight_session';
+
+/** The portal routes a user who must still replace a one-time password may use. */
+const beforePasswordChange = new Set([
+  'GET /portal/api/session',
+  'POST /portal/api/password',
+  'POST /portal/api/sign-out',
+]);
+
+const safeMethods = new Set(['GET', 'HEAD']);
+
+/**
+ * The signed-in user of a `session` route: a live session from the cookie, the CSRF token
+ * on every change, a replaced one-time password, then the route's `who` and `roles`
+ * against the user's membership as it is now (not as it was at sign-in).
+ */
+async function portalPrincipal(
+  deps: ServiceDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  access: PortalAccess,
+): Promise<PortalPrincipal> {
+  const token = request.cookies[sessionCookie];
+  const session = token ? await resolveSession(deps, token) : undefined;
+  if (!session) {
+    if (token) {
+      // A dead cookie is of no further use; the browser may as well forget it.
+      void reply.clearCookie(sessionCookie, { path: '/' });
+    }
+    throw new PreflightError(
+      'auth.no_session',
+      token ? 'Your session has ended.' : 'Sign in first.',
+    );
+  }
+  if (
+    !safeMethods.has(request.method) &&
+    !sameSecret(request.headers['x-csrf-token'], session.csrfToken)
+  ) {
+    throw new PreflightError(
+      'auth.csrf',
+      "This change does not carry the session's CSRF token (header x-csrf-token).",
+    );
+  }
+  if (
+    session.user.mustChangePassword &&
+    !beforePasswordChange.has(`${request.method} ${request.routeOptions.url}`)
+  ) {
+    throw new PreflightError(
+      'auth.password_change_required',
+      'You signed in with a one-time password; choose your own password first.',
+    );
+  }
+  const acting = session.acting;
+  const allowed = (() => {
+    switch (access.who) {
+      case 'anyone':
+        return true;
+      case 'operator':
+        return session.operator;
+      case 'member':
+        return acting !== null;
+      case 'registrar':
+        return acting !== null && isRegistrar(acting.org.kind);
+      case 'customer':
+        return acting !== null && acting.org.kind === 'customer';
+    }
+  })();
+  const roleAllowed =
+    access.who === 'operator' ||
+    access.who === 'anyone' ||
+    !access.roles ||
+    (acting !== null && access.roles.includes(acting.role));
+  if (!allowed || !roleAllowed) {
+    throw new PreflightError('access.denied', deniedMessage(access, acting, allowed));
+  }
+  const actor: Actor =
+    access.who === 'operator' || (acting === null && session.operator)
+      ? { kind: 'operator', email: session.user.email }
+      : {
+          kind: 'user',
+          userId: session.user.id,
+          email: session.user.email,
+          // A user left without any organisation acts for none: no policy rule matches ''.
+          orgId: acting?.org.id ?? '',
+          role: acting?.role ?? 'reader',
+        };
+  return {
+    sessionId: session.sessionId,
+    user: { id: session.user.id, email: session.user.email },
+    operator: session.operator,
+    actor,
+    org: acting?.org ?? null,
+    role: acting?.role ?? null,
+    csrfToken: session.csrfToken,
+  };
+}
+
+function deniedMessage(
+  access: PortalAccess,
+  acting: { role: Role } | null,
+  kindAllowed: boolean,
+): string {
+  if (kindAllowed && acting) {
+    return `Your role (${acting.role}) does not allow this; it needs ${access.roles?.join(' or ') ?? 'another role'}.`;
+  }
+  switch (access.who) {
+    case 'operator':
+      return 'This page is for the operators of the service.';
+    case 'registrar':
+      return 'This page is for partners and OEMs; switch to such an organisation if you belong to one.';
+    case 'customer':
+      return 'This page is for customers; switch to a customer organisation if you belong to one.';
+    case 'member':
+    case 'anyone':
+      return 'You act for no organisation; ask an administrator to add you to one.';
+  }
+}
+
+/** Compares a supplied secret with the expected one in time independent of where they differ. */
+function sameSecret(supplied: string | string[] | undefined, expected: string): boolean {
+  if (typeof supplied !== 'string') {
+    return false;
+  }
+  const a = Buffer.from(supplied);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Refuses a browser request sent by another site (login CSRF: a page elsewhere signing the
+ * victim in to the attacker's account). Browsers send `Origin` with every POST; it must be
+ * this server's own origin or that of the public URL. Requests without it (scripts, curl)
+ * are not a browser acting on someone's behalf.
+ */
+export function refuseCrossSite(request: FastifyRequest, publicUrl: string): void {
+  const origin = request.headers.origin;
+  const site = request.headers['sec-fetch-site'];
+  const own = new Set([originOf(publicUrl), originOf(`${request.protocol}://${request.host}`)]);
+  if (site === 'cross-site' || (typeof origin === 'string' && !own.has(originOf(origin)))) {
+    throw new PreflightError(
+      'auth.cross_origin',
+      `Refused a sign-in sent from another site (${typeof origin === 'string' ? origin : 'cross-site'}).`,
+    );
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return `invalid:${url}`;
+  }
 }

@@ -3,7 +3,8 @@
  * database, two trials of three batches of 200–600 devices, the server killed 1–2 times per
  * trial at random moments; every invariant of trials/crash.ts must hold. The killed
  * worker's lease is aged rather than waited out (the long run waits for real), so each
- * dialect takes well under half a minute.
+ * dialect takes well under half a minute on an idle machine; the timeout only guards
+ * against a hang, with room for a machine busy with other work.
  */
 import { describe, expect, it } from 'vitest';
 import { testDialects } from '../test/kit/databases.js';
@@ -31,6 +32,6 @@ describe('crash trial, short', () => {
       expect(summary.trials).toBe(2);
       expect(summary.kills).toBeGreaterThanOrEqual(2);
       expect(summary.submissions).toBe(2 * 3);
-    }, 55_000);
+    }, 180_000);
   }
 });

@@ -99,7 +99,7 @@ for (const dialect of dialects) {
     beforeAll(async () => {
       scratch = await scratchDatabase(dialect, process.env.PREFLIGHT_TEST_PG_URL);
       world = await buildFuzzWorld(scratch.database);
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await world?.app.close();
       await scratch?.dispose();

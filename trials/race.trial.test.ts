@@ -34,6 +34,6 @@ describe('race trial, short', () => {
         refused808: 6000,
         other: 0,
       });
-    }, 55_000);
+    }, 180_000);
   }
 });

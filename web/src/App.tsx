@@ -1,5 +1,6 @@
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import type { ReactNode } from 'react';
+import { Suspense, lazy } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Loading } from './components';
 import { Shell } from './layout/Shell';
@@ -9,20 +10,28 @@ import { SetupPage } from './pages/auth/SetupPage';
 import { SignInPage } from './pages/auth/SignInPage';
 import { BatchPage } from './pages/batches/BatchPage';
 import { BatchesPage } from './pages/batches/BatchesPage';
-import {
-  AuditPage,
-  DashboardPage,
-  DevicesPage,
-  InvitationPage,
-  ProfilesPage,
-  RelationshipsPage,
-} from './pages/customer';
-import { OrganisationsPage } from './pages/operator';
 import { NoOrganisation, NotFoundPage } from './pages/NotFoundPage';
 import { AddDevicesPage } from './pages/registrar/AddDevicesPage';
 import { CustomerPage } from './pages/registrar/CustomerPage';
 import { CustomersPage } from './pages/registrar/CustomersPage';
 import { SessionProvider, signInPath, useSession } from './session';
+
+// The customer pages (charts) and the operator's load on first use, so a partner's first
+// page does not wait for code it never runs.
+const customerPages = () => import('./pages/customer');
+const operatorPages = () => import('./pages/operator');
+
+function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
+  return lazy(async () => ({ default: pick(await load()) }));
+}
+
+const AuditPage = lazyPage(customerPages, (pages) => pages.AuditPage);
+const DashboardPage = lazyPage(customerPages, (pages) => pages.DashboardPage);
+const DevicesPage = lazyPage(customerPages, (pages) => pages.DevicesPage);
+const InvitationPage = lazyPage(customerPages, (pages) => pages.InvitationPage);
+const ProfilesPage = lazyPage(customerPages, (pages) => pages.ProfilesPage);
+const RelationshipsPage = lazyPage(customerPages, (pages) => pages.RelationshipsPage);
+const OrganisationsPage = lazyPage(operatorPages, (pages) => pages.OrganisationsPage);
 
 /** The portal: public pages (sign-in, first-run setup) and the signed-in shell. */
 export function App() {

@@ -9,9 +9,9 @@ import {
 } from '@fluentui/react-components';
 import { Dismiss24Regular } from '@fluentui/react-icons/svg/dismiss';
 import { Navigation24Regular } from '@fluentui/react-icons/svg/navigation';
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { ProblemAlert } from '../components';
+import { Loading, ProblemAlert } from '../components';
 import { useSession } from '../session';
 import { navigationOf } from './navigation';
 
@@ -205,7 +205,9 @@ export function Shell() {
         </nav>
         <main id="main" className={styles.main}>
           <ProblemAlert error={switchError} />
-          <Outlet />
+          <Suspense fallback={<Loading label="Loading the page…" />}>
+            <Outlet />
+          </Suspense>
         </main>
       </div>
     </div>

@@ -29,6 +29,7 @@ const useStyles = makeStyles({
     marginBottom: tokens.spacingVerticalL,
     color: tokens.colorNeutralForeground3,
   },
+  banner: { marginBottom: tokens.spacingVerticalL },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
   submit: {
     display: 'flex',
@@ -120,7 +121,7 @@ export function AddDevicesPage() {
         <AppLink to={`/customers/${customerId}`}>{customer.data?.displayName ?? 'Customer'}</AppLink>
       </div>
       {consent ? (
-        <MessageBar intent="warning">
+        <MessageBar intent="warning" className={styles.banner}>
           <MessageBarBody>{consent}</MessageBarBody>
         </MessageBar>
       ) : null}

@@ -19,6 +19,7 @@ import {
   useApi,
 } from '../../components';
 import { usePageStyles } from './styles';
+import { actorName } from './vocabulary';
 
 const pageSize = 50;
 
@@ -59,7 +60,7 @@ export function AuditPage() {
                 {page.items.map((entry) => (
                   <TableRow key={entry.id}>
                     <TableCell className={styles.nowrap}>{formatDateTime(entry.at)}</TableCell>
-                    <TableCell>{entry.actor}</TableCell>
+                    <TableCell>{actorName(entry.actor)}</TableCell>
                     <TableCell>
                       <div className={styles.cellStack}>
                         <span>{entry.summary}</span>

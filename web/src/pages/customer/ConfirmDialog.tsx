@@ -6,10 +6,21 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { ProblemAlert } from '../../components';
+
+const useStyles = makeStyles({
+  content: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    '& p': { margin: 0 },
+  },
+});
 
 /**
  * Asks before an irreversible change. Render it only while there is something to confirm,
@@ -17,12 +28,14 @@ import { ProblemAlert } from '../../components';
  * dialog, next to the choice that caused it.
  */
 export function ConfirmDialog({
+  open,
   title,
   children,
   confirmLabel,
   onConfirm,
   onClose,
 }: {
+  readonly open: boolean;
   readonly title: string;
   readonly children: ReactNode;
   readonly confirmLabel: string;
@@ -30,6 +43,7 @@ export function ConfirmDialog({
   readonly onConfirm: () => Promise<void>;
   readonly onClose: () => void;
 }) {
+  const styles = useStyles();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -46,8 +60,7 @@ export function ConfirmDialog({
 
   return (
     <Dialog
-      open
-      modalType="alert"
+      open={open}
       onOpenChange={(_event, data) => {
         if (!data.open && !busy) {
           onClose();
@@ -57,7 +70,7 @@ export function ConfirmDialog({
       <DialogSurface>
         <DialogBody>
           <DialogTitle>{title}</DialogTitle>
-          <DialogContent>
+          <DialogContent className={styles.content}>
             {children}
             {error !== null && <ProblemAlert error={error} />}
           </DialogContent>

@@ -67,6 +67,7 @@ const useStyles = makeStyles({
   },
   chartCard: {
     minWidth: 0,
+    '& h2': { margin: 0 },
   },
   chartArea: {
     width: '100%',
@@ -224,7 +225,7 @@ export function DashboardPage() {
       )}
 
       {devices > 0 && byProfile.length > 0 && (
-        <Card>
+        <Card className={styles.chartCard}>
           <Subtitle2 as="h2">Devices by profile</Subtitle2>
           <div className={pageStyles.tableScroll}>
             <Table aria-label="Devices by profile" size="small">

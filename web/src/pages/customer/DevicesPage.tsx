@@ -31,6 +31,7 @@ import {
 import { useSession } from '../../session';
 import { ConfirmDialog } from './ConfirmDialog';
 import { usePageStyles } from './styles';
+import { useDialog } from './useDialog';
 
 const pageSize = 50;
 const profileStatuses = Object.keys(profileStatusLabels) as ProfileAssignmentStatus[];
@@ -62,7 +63,7 @@ export function DevicesPage() {
   const [offset, setOffset] = useState(0);
   const settledSerial = useSettled(serial.trim());
   const settledTag = useSettled(tag);
-  const [deregistering, setDeregistering] = useState<DeviceInfo | null>(null);
+  const deregistration = useDialog<DeviceInfo>();
   const [notice, setNotice] = useState<string | null>(null);
 
   // A new filter starts again at the first page.
@@ -78,6 +79,7 @@ export function DevicesPage() {
   });
   const filtered = settledSerial !== '' || settledTag !== '' || status !== '';
   const page = devices.data;
+  const deregistering = deregistration.subject;
 
   return (
     <div className={styles.stack}>
@@ -86,8 +88,13 @@ export function DevicesPage() {
         <Field label="Serial number" className={styles.filterField}>
           <Input type="search" value={serial} onChange={(_event, data) => setSerial(data.value)} />
         </Field>
-        <Field label="Group tag" className={styles.filterField} hint="Exact match">
-          <Input type="search" value={tag} onChange={(_event, data) => setTag(data.value)} />
+        <Field label="Group tag" className={styles.filterField}>
+          <Input
+            type="search"
+            placeholder="Exact match"
+            value={tag}
+            onChange={(_event, data) => setTag(data.value)}
+          />
         </Field>
         <Field label="Profile status" className={styles.filterField}>
           <Select
@@ -146,7 +153,9 @@ export function DevicesPage() {
                 {page.items.map((device) => (
                   <TableRow key={device.id}>
                     <TableCell>
-                      <span className={styles.code}>{device.serialNumber ?? '—'}</span>
+                      <span className={`${styles.code} ${styles.nowrap}`}>
+                        {device.serialNumber ?? '—'}
+                      </span>
                     </TableCell>
                     <TableCell>
                       {[device.manufacturer, device.model].filter(Boolean).join(' ') || '—'}
@@ -173,7 +182,7 @@ export function DevicesPage() {
                           size="small"
                           onClick={() => {
                             setNotice(null);
-                            setDeregistering(device);
+                            deregistration.show(device);
                           }}
                         >
                           Deregister
@@ -191,12 +200,14 @@ export function DevicesPage() {
 
       {deregistering && (
         <ConfirmDialog
+          key={deregistration.key}
+          open={deregistration.open}
           title={`Deregister ${deviceName(deregistering)}?`}
           confirmLabel="Deregister device"
-          onClose={() => setDeregistering(null)}
+          onClose={deregistration.hide}
           onConfirm={async () => {
             await api.post(`/devices/${encodeURIComponent(deregistering.id)}/deregister`);
-            setDeregistering(null);
+            deregistration.hide();
             setNotice(`Device ${deviceName(deregistering)} deregistered.`);
             devices.reload();
           }}

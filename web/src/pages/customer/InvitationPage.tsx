@@ -36,6 +36,7 @@ const useStyles = makeStyles({
     flexDirection: 'column',
     gap: tokens.spacingVerticalM,
     maxWidth: '640px',
+    '& p': { margin: 0 },
   },
   grants: {
     margin: 0,
@@ -142,8 +143,7 @@ export function InvitationPage() {
 
         <Text as="p">
           You can revoke this access at any time on the Relationships page. From that moment{' '}
-          {registrar} can no longer register, deregister or see {customer}’s devices; devices
-          already registered stay yours.
+          {registrar} can no longer do any of this; devices already registered stay {customer}’s.
         </Text>
 
         {accepted ? (

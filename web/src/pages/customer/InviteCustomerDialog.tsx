@@ -24,7 +24,7 @@ import { ApiError, api } from '../../api/client';
 import { ProblemAlert } from '../../components';
 import { CopyField } from './CopyField';
 import { usePageStyles } from './styles';
-import { permissionLabels, permissions } from './vocabulary';
+import { formatDate, permissionLabels, permissions } from './vocabulary';
 
 const permissionHints: Readonly<Record<RelationshipPermission, string>> = {
   register_devices: 'Add new devices to the customer’s tenant.',
@@ -34,9 +34,11 @@ const permissionHints: Readonly<Record<RelationshipPermission, string>> = {
 
 /** Creates an invitation link for a customer (reseller) or an OEM authorization link. */
 export function InviteCustomerDialog({
+  open,
   onCreated,
   onClose,
 }: {
+  readonly open: boolean;
   readonly onCreated: () => void;
   readonly onClose: () => void;
 }) {
@@ -91,7 +93,7 @@ export function InviteCustomerDialog({
 
   return (
     <Dialog
-      open
+      open={open}
       onOpenChange={(_event, data) => {
         if (!data.open && !busy) {
           onClose();
@@ -114,7 +116,7 @@ export function InviteCustomerDialog({
                 The admin opens the link, signs in, reviews what you will be allowed to do and
                 accepts. The relationship is listed as Invited until then; the link expires{' '}
                 {created.relationship.invitationExpiresAt
-                  ? `on ${new Date(created.relationship.invitationExpiresAt).toLocaleDateString()}`
+                  ? `on ${formatDate(created.relationship.invitationExpiresAt)}`
                   : 'after a while'}
                 .
               </Text>
@@ -132,7 +134,6 @@ export function InviteCustomerDialog({
               <DialogContent className={styles.form}>
                 <Field
                   label="Customer domain or name"
-                  required
                   hint="The customer’s domain (contoso.com) or its exact name in Preflight."
                   validationMessage={customerError}
                 >

@@ -41,6 +41,7 @@ const useStyles = makeStyles({
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))',
     gap: tokens.spacingHorizontalM,
+    alignItems: 'start',
   },
   switches: {
     display: 'flex',
@@ -106,9 +107,11 @@ function fieldOf(error: unknown): FieldName | null {
 
 /** Creates a deployment profile with the reference's settings; defaults as in Graph. */
 export function NewProfileDialog({
+  open,
   onCreated,
   onClose,
 }: {
+  readonly open: boolean;
   readonly onCreated: (profile: ProfileInfo) => void;
   readonly onClose: () => void;
 }) {
@@ -134,7 +137,8 @@ export function NewProfileDialog({
   const errorField = fieldOf(error);
   const messageFor = (field: FieldName): string | undefined =>
     errorField === field && error instanceof ApiError
-      ? [error.message, error.remedy].filter(Boolean).join(' ')
+      ? // The field is named by its label already; drop the server's "settings.x: " prefix.
+        [error.message.replace(/^[\w.]+: /, ''), error.remedy].filter(Boolean).join(' ')
       : undefined;
   // The device name template is an Entra-join setting: hybrid devices take their name on-premises.
   const templateApplies = joinType === 'entra';
@@ -166,7 +170,7 @@ export function NewProfileDialog({
 
   return (
     <Dialog
-      open
+      open={open}
       onOpenChange={(_event, data) => {
         if (!data.open && !busy) {
           onClose();
@@ -178,7 +182,7 @@ export function NewProfileDialog({
           <DialogBody>
             <DialogTitle>New profile</DialogTitle>
             <DialogContent className={pageStyles.form}>
-              <Field label="Name" required validationMessage={messageFor('displayName')}>
+              <Field label="Name" validationMessage={messageFor('displayName')}>
                 <Input
                   value={displayName}
                   maxLength={200}

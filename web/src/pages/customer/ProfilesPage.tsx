@@ -17,6 +17,7 @@ import { useSession } from '../../session';
 import { NewProfileDialog } from './NewProfileDialog';
 import { TagRulesSection } from './TagRulesSection';
 import { usePageStyles } from './styles';
+import { useDialog } from './useDialog';
 import { deploymentModeLabels, joinTypeLabels } from './vocabulary';
 
 /** The customer's deployment profiles and the group-tag rules that assign them. */
@@ -25,7 +26,7 @@ export function ProfilesPage() {
   const { session } = useSession();
   const isAdmin = session?.organisation?.role === 'admin';
   const profiles = useApi<{ items: ProfileInfo[] }>('/profiles');
-  const [creating, setCreating] = useState(false);
+  const creation = useDialog<true>();
   const [notice, setNotice] = useState<string | null>(null);
 
   const items = profiles.data?.items ?? [];
@@ -41,7 +42,7 @@ export function ProfilesPage() {
               icon={<AddRegular />}
               onClick={() => {
                 setNotice(null);
-                setCreating(true);
+                creation.show(true);
               }}
             >
               New profile
@@ -117,13 +118,13 @@ export function ProfilesPage() {
                     {profile.tags.length === 0 ? (
                       <span className={styles.muted}>None</span>
                     ) : (
-                      <div className={styles.badges}>
+                      <ul className={styles.tagList}>
                         {profile.tags.map((tag) => (
-                          <Badge key={tag} appearance="outline" color="informative">
-                            <span className={styles.code}>{tag}</span>
-                          </Badge>
+                          <li key={tag} className={`${styles.code} ${styles.nowrap}`}>
+                            {tag}
+                          </li>
                         ))}
-                      </div>
+                      </ul>
                     )}
                   </TableCell>
                   <TableCell>{profile.devices.toLocaleString()}</TableCell>
@@ -136,11 +137,13 @@ export function ProfilesPage() {
 
       <TagRulesSection profiles={items} canEdit={isAdmin} onChanged={profiles.reload} />
 
-      {creating && (
+      {creation.subject && (
         <NewProfileDialog
-          onClose={() => setCreating(false)}
+          key={creation.key}
+          open={creation.open}
+          onClose={creation.hide}
           onCreated={(profile) => {
-            setCreating(false);
+            creation.hide();
             setNotice(`Profile ${profile.displayName} created. Add a tag rule to assign it.`);
             profiles.reload();
           }}

@@ -25,6 +25,7 @@ import { useSession } from '../../session';
 import { ConfirmDialog } from './ConfirmDialog';
 import { InviteCustomerDialog } from './InviteCustomerDialog';
 import { usePageStyles } from './styles';
+import { useDialog } from './useDialog';
 import { formatDate, permissionLabels, relationshipKindLabels } from './vocabulary';
 
 /** The acting organisation's relationships, from whichever side it stands on. */
@@ -33,8 +34,9 @@ export function RelationshipsPage() {
   const { session } = useSession();
   const organisation = session?.organisation ?? null;
   const relationships = useApi<{ items: RelationshipInfo[] }>('/relationships');
-  const [inviting, setInviting] = useState(false);
-  const [revoking, setRevoking] = useState<RelationshipInfo | null>(null);
+  const invitation = useDialog<true>();
+  const revocation = useDialog<RelationshipInfo>();
+  const revoking = revocation.subject;
   const [notice, setNotice] = useState<string | null>(null);
 
   const isAdmin = organisation?.role === 'admin';
@@ -54,7 +56,7 @@ export function RelationshipsPage() {
             <Button
               appearance="primary"
               icon={<PersonAddRegular />}
-              onClick={() => setInviting(true)}
+              onClick={() => invitation.show(true)}
             >
               Invite a customer
             </Button>
@@ -130,7 +132,7 @@ export function RelationshipsPage() {
                           <Button
                             onClick={() => {
                               setNotice(null);
-                              setRevoking(relationship);
+                              revocation.show(relationship);
                             }}
                           >
                             Revoke
@@ -145,19 +147,26 @@ export function RelationshipsPage() {
           </Table>
         </div>
       )}
-      {inviting && (
-        <InviteCustomerDialog onCreated={relationships.reload} onClose={() => setInviting(false)} />
+      {invitation.subject && (
+        <InviteCustomerDialog
+          key={invitation.key}
+          open={invitation.open}
+          onCreated={relationships.reload}
+          onClose={invitation.hide}
+        />
       )}
       {revoking && (
         <ConfirmDialog
+          key={revocation.key}
+          open={revocation.open}
           title={`Revoke access for ${otherParty(revoking).displayName}?`}
           confirmLabel="Revoke access"
-          onClose={() => setRevoking(null)}
+          onClose={revocation.hide}
           onConfirm={async () => {
             await api.post<RelationshipInfo>(
               `/relationships/${encodeURIComponent(revoking.id)}/revoke`,
             );
-            setRevoking(null);
+            revocation.hide();
             setNotice(`Access for ${otherParty(revoking).displayName} revoked.`);
             relationships.reload();
           }}

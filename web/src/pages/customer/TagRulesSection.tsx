@@ -26,6 +26,8 @@ import { ApiError, api } from '../../api/client';
 import { EmptyState, Loading, ProblemAlert, formatDateTime, useApi } from '../../components';
 import { ConfirmDialog } from './ConfirmDialog';
 import { usePageStyles } from './styles';
+import { useDialog } from './useDialog';
+import { actorName } from './vocabulary';
 
 const useStyles = makeStyles({
   section: {
@@ -82,7 +84,8 @@ export function TagRulesSection({
     field: 'groupTag' | 'rule' | 'profileId';
     message: string;
   } | null>(null);
-  const [deleting, setDeleting] = useState<TagRuleInfo | null>(null);
+  const deletion = useDialog<TagRuleInfo>();
+  const deleting = deletion.subject;
   const [notice, setNotice] = useState<string | null>(null);
 
   const chosenProfileId = profileId || profiles[0]?.id || '';
@@ -199,7 +202,7 @@ export function TagRulesSection({
                       <div className={pageStyles.cellStack}>
                         <span className={pageStyles.nowrap}>{formatDateTime(rule.createdAt)}</span>
                         <Text size={200} className={pageStyles.muted}>
-                          {rule.createdBy}
+                          {actorName(rule.createdBy)}
                         </Text>
                       </div>
                     </TableCell>
@@ -210,7 +213,7 @@ export function TagRulesSection({
                           aria-label={`Delete rule ${tag ?? rule.rule}`}
                           onClick={() => {
                             setNotice(null);
-                            setDeleting(rule);
+                            deletion.show(rule);
                           }}
                         >
                           Delete
@@ -292,12 +295,14 @@ export function TagRulesSection({
 
       {deleting && (
         <ConfirmDialog
+          key={deletion.key}
+          open={deletion.open}
           title="Delete this rule?"
           confirmLabel="Delete rule"
-          onClose={() => setDeleting(null)}
+          onClose={deletion.hide}
           onConfirm={async () => {
             await api.delete(`/tag-rules/${encodeURIComponent(deleting.id)}`);
-            setDeleting(null);
+            deletion.hide();
             setNotice('Rule deleted.');
             rules.reload();
             onChanged();

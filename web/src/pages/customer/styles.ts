@@ -7,17 +7,23 @@ export const usePageStyles = makeStyles({
     flexDirection: 'column',
     gap: tokens.spacingVerticalL,
     minWidth: 0,
+    // The page header's own bottom margin would double the gap below the heading.
+    '& > :first-child': { marginBottom: 0 },
   },
   // On a phone a table keeps its columns readable and scrolls sideways instead.
   tableScroll: {
     overflowX: 'auto',
     maxWidth: '100%',
   },
+  // Columns sized by their content (Fluent's default is equal widths), so serial numbers
+  // and tags stay on one line and the table scrolls instead.
   wideTable: {
     minWidth: '720px',
+    tableLayout: 'auto',
   },
   narrowTable: {
     minWidth: '480px',
+    tableLayout: 'auto',
   },
   filters: {
     display: 'flex',
@@ -48,6 +54,14 @@ export const usePageStyles = makeStyles({
   },
   errorText: {
     color: tokens.colorPaletteRedForeground1,
+  },
+  tagList: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    margin: 0,
+    padding: 0,
+    listStyleType: 'none',
   },
   muted: {
     color: tokens.colorNeutralForeground3,

@@ -55,6 +55,11 @@ export const userTypeLabels: Readonly<Record<OobeUserType, string>> = {
   standard: 'Standard',
 };
 
+/** Who did something, as the audit log records it (`user:<e-mail>`), for reading. */
+export function actorName(actor: string): string {
+  return actor.replace(/^user:/, '');
+}
+
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 /** A day, without the time: for dates where the hour does not matter to the reader. */

@@ -35,9 +35,11 @@ const roleHints: Readonly<Record<Role, string>> = {
 
 /** Creates a user in an organisation and shows its one-time password, once. */
 export function AddUserDialog({
+  open,
   organisation,
   onClose,
 }: {
+  readonly open: boolean;
   readonly organisation: OrgRef;
   readonly onClose: () => void;
 }) {
@@ -74,7 +76,7 @@ export function AddUserDialog({
 
   return (
     <Dialog
-      open
+      open={open}
       onOpenChange={(_event, data) => {
         if (!data.open && !busy) {
           onClose();
@@ -113,7 +115,7 @@ export function AddUserDialog({
             <DialogBody>
               <DialogTitle>Add a user to {organisation.displayName}</DialogTitle>
               <DialogContent className={styles.form}>
-                <Field label="E-mail" required validationMessage={emailError}>
+                <Field label="E-mail" validationMessage={emailError}>
                   <Input
                     type="email"
                     autoComplete="off"

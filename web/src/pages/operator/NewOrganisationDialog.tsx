@@ -31,9 +31,11 @@ const kindHints: Readonly<Record<OrgKind, string>> = {
 type FieldName = 'kind' | 'displayName' | 'domain';
 
 export function NewOrganisationDialog({
+  open,
   onCreated,
   onClose,
 }: {
+  readonly open: boolean;
   readonly onCreated: (organisation: OrgRef) => void;
   readonly onClose: () => void;
 }) {
@@ -75,7 +77,7 @@ export function NewOrganisationDialog({
 
   return (
     <Dialog
-      open
+      open={open}
       onOpenChange={(_event, data) => {
         if (!data.open && !busy) {
           onClose();
@@ -96,7 +98,7 @@ export function NewOrganisationDialog({
                   ))}
                 </Select>
               </Field>
-              <Field label="Name" required validationMessage={messageFor('displayName')}>
+              <Field label="Name" validationMessage={messageFor('displayName')}>
                 <Input
                   value={displayName}
                   onChange={(_event, data) => setDisplayName(data.value)}

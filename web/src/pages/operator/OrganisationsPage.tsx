@@ -15,6 +15,7 @@ import { useEffect, useState } from 'react';
 import type { OrgRef, Page } from '../../../../src/http/routes/portal/contract';
 import { EmptyState, Loading, PageHeader, Pager, ProblemAlert, useApi } from '../../components';
 import { usePageStyles } from '../customer/styles';
+import { useDialog } from '../customer/useDialog';
 import { orgKindLabels } from '../customer/vocabulary';
 import { AddUserDialog } from './AddUserDialog';
 import { NewOrganisationDialog } from './NewOrganisationDialog';
@@ -27,8 +28,8 @@ export function OrganisationsPage() {
   const [search, setSearch] = useState('');
   const [settledSearch, setSettledSearch] = useState('');
   const [offset, setOffset] = useState(0);
-  const [creating, setCreating] = useState(false);
-  const [addingUserTo, setAddingUserTo] = useState<OrgRef | null>(null);
+  const creation = useDialog<true>();
+  const userCreation = useDialog<OrgRef>();
   const [notice, setNotice] = useState<string | null>(null);
 
   // Query once the operator pauses typing; a new search starts at the first page.
@@ -57,7 +58,7 @@ export function OrganisationsPage() {
             icon={<AddRegular />}
             onClick={() => {
               setNotice(null);
-              setCreating(true);
+              creation.show(true);
             }}
           >
             New organisation
@@ -118,7 +119,7 @@ export function OrganisationsPage() {
                         icon={<PersonAddRegular />}
                         onClick={() => {
                           setNotice(null);
-                          setAddingUserTo(organisation);
+                          userCreation.show(organisation);
                         }}
                       >
                         Add user
@@ -133,18 +134,25 @@ export function OrganisationsPage() {
         </div>
       )}
 
-      {creating && (
+      {creation.subject && (
         <NewOrganisationDialog
-          onClose={() => setCreating(false)}
+          key={creation.key}
+          open={creation.open}
+          onClose={creation.hide}
           onCreated={(organisation) => {
-            setCreating(false);
+            creation.hide();
             setNotice(`${organisation.displayName} created. Add its first admin with Add user.`);
             organisations.reload();
           }}
         />
       )}
-      {addingUserTo && (
-        <AddUserDialog organisation={addingUserTo} onClose={() => setAddingUserTo(null)} />
+      {userCreation.subject && (
+        <AddUserDialog
+          key={userCreation.key}
+          open={userCreation.open}
+          organisation={userCreation.subject}
+          onClose={userCreation.hide}
+        />
       )}
     </div>
   );

@@ -17,7 +17,8 @@ import {
 import { exactGroupTags, parseAssignmentRule } from '../../domain/assignment-rule.js';
 import type { ServiceDeps } from '../deps.js';
 import { AssignmentPlan } from '../registration/assignment-plan.js';
-import { devicePage, type DeviceInfoView } from './device-views.js';
+import { countDevices, listDevices } from '../devices.js';
+import { deviceInfos, type DeviceInfoView } from './device-views.js';
 import { toOrgRef } from './relationship-views.js';
 import {
   actingRegistrar,
@@ -118,7 +119,25 @@ export async function listCustomerDevices(
   query: Paging & { serial?: string; tag?: string; status?: ProfileAssignmentStatus },
 ): Promise<PageView<DeviceInfoView>> {
   const { customer } = await customerAccess(deps, actor, customerId, ['read_devices']);
-  return devicePage(deps, actor, { ...query, customer: customer.id });
+  const serial = query.serial?.trim();
+  const filter = {
+    customer: customer.id,
+    ...(serial
+      ? { conditions: [{ field: 'serialNumber' as const, op: 'contains' as const, value: serial }] }
+      : {}),
+    ...(query.tag !== undefined && query.tag !== '' ? { groupTag: query.tag } : {}),
+    ...(query.status !== undefined ? { profileStatus: query.status } : {}),
+  };
+  const [devices, total] = await Promise.all([
+    listDevices(deps, actor, { ...filter, offset: query.offset, limit: query.limit }),
+    countDevices(deps, actor, filter),
+  ]);
+  return {
+    items: await deviceInfos(deps, devices),
+    total,
+    offset: query.offset,
+    limit: query.limit,
+  };
 }
 
 /**

@@ -169,7 +169,7 @@ forEachDialect('portal views for customers', (database) => {
   });
 
   it('creates profiles and tag rules, naming a bad setting and placing a bad rule', async () => {
-    const { deps } = buildDeps(database());
+    const { deps, clock } = buildDeps(database());
     const w = await world(deps);
     await register(
       deps,
@@ -194,6 +194,8 @@ forEachDialect('portal views for customers', (database) => {
         .code,
     ).toBe('access.denied');
 
+    // Later than the built-in profile, so the order profiles are listed in is certain.
+    clock.advance(1000);
     const profile = await createProfileInfo(deps, w.customerAdmin, {
       displayName: 'Sales laptops',
       description: 'For the sales team',

@@ -50,13 +50,13 @@ export interface DevicePageQuery {
 }
 
 /**
- * One page of the devices `actor` may see, in registration order: a customer's own, or —
- * naming `customer` — those a partner or OEM registered there (needs read_devices).
+ * One page of the devices `actor` may see, in registration order: for a customer, all of
+ * its own (the Devices page).
  */
 export async function devicePage(
   deps: ServiceDeps,
   actor: Actor,
-  query: DevicePageQuery & { readonly customer?: string },
+  query: DevicePageQuery,
 ): Promise<PageView<DeviceInfoView>> {
   const serial = query.serial?.trim();
   const conditions: DeviceCondition[] = serial
@@ -67,14 +67,12 @@ export async function devicePage(
     ...(query.tag !== undefined && query.tag !== '' ? { groupTag: query.tag } : {}),
     ...(query.status !== undefined ? { profileStatus: query.status } : {}),
   };
-  const scope = query.customer !== undefined ? { customer: query.customer } : {};
   const devices = await listDevices(deps, actor, {
-    ...scope,
     ...filter,
     offset: query.offset,
     limit: query.limit,
   });
-  const total = await countDevices(deps, actor, { ...scope, ...filter });
+  const total = await countDevices(deps, actor, filter);
   return {
     items: await deviceInfos(deps, devices),
     total,

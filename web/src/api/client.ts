@@ -112,7 +112,9 @@ async function problemOf(response: Response): Promise<ApiError> {
     response.status,
     `http.${response.status}`,
     `The server answered ${response.status} ${response.statusText}.`.replace(/ \.$/, '.'),
-    response.status >= 500 ? 'Try again in a moment; if it persists, tell your operator.' : undefined,
+    response.status >= 500
+      ? 'Try again in a moment; if it persists, tell your operator.'
+      : undefined,
   );
 }
 

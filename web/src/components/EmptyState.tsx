@@ -15,7 +15,13 @@ const useStyles = makeStyles({
 });
 
 /** What a list shows when it has nothing yet, and what to do next. */
-export function EmptyState({ title, children }: { readonly title: string; readonly children?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+}: {
+  readonly title: string;
+  readonly children?: ReactNode;
+}) {
   const styles = useStyles();
   return (
     <div className={styles.root}>

@@ -10,11 +10,22 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalM,
     marginBottom: tokens.spacingVerticalL,
   },
-  actions: { display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: tokens.spacingHorizontalM },
+  actions: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalM,
+  },
 });
 
 /** The page's heading (the one h1 the browser tests look for) and its main actions. */
-export function PageHeader({ title, actions }: { readonly title: ReactNode; readonly actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  actions,
+}: {
+  readonly title: ReactNode;
+  readonly actions?: ReactNode;
+}) {
   const styles = useStyles();
   return (
     <div className={styles.root}>

@@ -1,6 +1,10 @@
 import { Badge } from '@fluentui/react-components';
 import type { BadgeProps } from '@fluentui/react-components';
-import type { BatchInfo, DeviceInfo, RelationshipInfo } from '../../../src/http/routes/portal/contract';
+import type {
+  BatchInfo,
+  DeviceInfo,
+  RelationshipInfo,
+} from '../../../src/http/routes/portal/contract';
 
 type Color = NonNullable<BadgeProps['color']>;
 
@@ -35,7 +39,11 @@ const relationshipStatus: Readonly<Record<RelationshipInfo['status'], [string, C
   expired: ['Expired', 'subtle'],
 };
 
-export function RelationshipStatusBadge({ status }: { readonly status: RelationshipInfo['status'] }) {
+export function RelationshipStatusBadge({
+  status,
+}: {
+  readonly status: RelationshipInfo['status'];
+}) {
   const [label, color] = relationshipStatus[status];
   return (
     <Badge appearance="tint" color={color}>

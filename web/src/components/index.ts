@@ -9,5 +9,10 @@ export { Pager } from './Pager';
 export type { PagerProps } from './Pager';
 export { PageHeader } from './PageHeader';
 export { AppLink } from './AppLink';
-export { ProfileStatusBadge, profileStatusLabels, RelationshipStatusBadge, BatchStatusBadge } from './badges';
+export {
+  ProfileStatusBadge,
+  profileStatusLabels,
+  RelationshipStatusBadge,
+  BatchStatusBadge,
+} from './badges';
 export { formatActor, formatDateTime, formatCount } from './format';

@@ -195,7 +195,9 @@ export function Shell() {
               <li key={item.to}>
                 <NavLink
                   to={item.to}
-                  className={({ isActive }) => mergeClasses(styles.link, isActive && styles.activeLink)}
+                  className={({ isActive }) =>
+                    mergeClasses(styles.link, isActive && styles.activeLink)
+                  }
                 >
                   {item.label}
                 </NavLink>

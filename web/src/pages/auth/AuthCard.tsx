@@ -20,7 +20,13 @@ const useStyles = makeStyles({
 });
 
 /** The frame of the pages seen before the app itself: a heading and a form in a card. */
-export function AuthCard({ title, children }: { readonly title: string; readonly children: ReactNode }) {
+export function AuthCard({
+  title,
+  children,
+}: {
+  readonly title: string;
+  readonly children: ReactNode;
+}) {
   const styles = useStyles();
   return (
     <main className={styles.page}>

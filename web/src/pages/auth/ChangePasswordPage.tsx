@@ -50,7 +50,10 @@ export function ChangePasswordPage() {
       ) : null}
       <form className={styles.form} onSubmit={(event) => void submit(event)}>
         <ProblemAlert error={error} />
-        <Field label="Current password" hint={forced ? 'The one-time password you were given.' : undefined}>
+        <Field
+          label="Current password"
+          hint={forced ? 'The one-time password you were given.' : undefined}
+        >
           <Input
             required
             type="password"

@@ -90,12 +90,15 @@ export function SetupPage() {
       <form className={styles.form} onSubmit={(event) => void submit(event)}>
         <ProblemAlert error={error ?? state.error} />
         <Field label="E-mail">
-          <Input required type="email" autoComplete="username" value={email} onChange={(_, data) => setEmail(data.value)} />
+          <Input
+            required
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(_, data) => setEmail(data.value)}
+          />
         </Field>
-        <Field
-          label="Password"
-          hint={`At least ${minimumPasswordLength} characters.`}
-        >
+        <Field label="Password" hint={`At least ${minimumPasswordLength} characters.`}>
           <Input
             required
             type="password"

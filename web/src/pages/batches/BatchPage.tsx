@@ -58,7 +58,11 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
     backgroundColor: tokens.colorNeutralBackground2,
   },
-  figureValue: { fontSize: tokens.fontSizeHero700, fontWeight: tokens.fontWeightSemibold, lineHeight: 1.2 },
+  figureValue: {
+    fontSize: tokens.fontSizeHero700,
+    fontWeight: tokens.fontWeightSemibold,
+    lineHeight: 1.2,
+  },
   facts: {
     display: 'grid',
     gridTemplateColumns: 'max-content 1fr',
@@ -270,7 +274,9 @@ function Results({
                       {label}
                     </Badge>
                   </TableCell>
-                  <TableCell>{row.profile?.displayName ?? (row.status === 'registered' ? 'No profile' : '—')}</TableCell>
+                  <TableCell>
+                    {row.profile?.displayName ?? (row.status === 'registered' ? 'No profile' : '—')}
+                  </TableCell>
                   <TableCell>
                     <RowMessage row={row} />
                     {row.remedy ? <span className={styles.remedy}>{row.remedy}</span> : null}

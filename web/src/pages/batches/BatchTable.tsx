@@ -40,15 +40,21 @@ export function BatchTable({ batches, counterpart }: BatchTableProps) {
               <TableCell>
                 <AppLink to={`/batches/${batch.id}`}>{formatDateTime(batch.createdAt)}</AppLink>
               </TableCell>
-              {counterpart === 'customer' ? <TableCell>{batch.customer.displayName}</TableCell> : null}
-              {counterpart === 'registrar' ? <TableCell>{batch.registrar.displayName}</TableCell> : null}
+              {counterpart === 'customer' ? (
+                <TableCell>{batch.customer.displayName}</TableCell>
+              ) : null}
+              {counterpart === 'registrar' ? (
+                <TableCell>{batch.registrar.displayName}</TableCell>
+              ) : null}
               <TableCell>{batch.fileName ?? sourceLabel(batch.source)}</TableCell>
               <TableCell>{batch.groupTag ?? '—'}</TableCell>
               <TableCell>
                 <BatchStatusBadge status={batch.status} />
               </TableCell>
               <TableCell className={styles.number}>{batch.totalRows.toLocaleString()}</TableCell>
-              <TableCell className={styles.number}>{batch.registeredRows.toLocaleString()}</TableCell>
+              <TableCell className={styles.number}>
+                {batch.registeredRows.toLocaleString()}
+              </TableCell>
               <TableCell className={styles.number}>{batch.failedRows.toLocaleString()}</TableCell>
             </TableRow>
           ))}
@@ -60,5 +66,11 @@ export function BatchTable({ batches, counterpart }: BatchTableProps) {
 
 /** Batches without a file came through the API or the CLI. */
 export function sourceLabel(source: string): string {
-  return source === 'portal' ? 'Portal upload' : source === 'cli' ? 'Command line' : source === 'api' ? 'API' : source;
+  return source === 'portal'
+    ? 'Portal upload'
+    : source === 'cli'
+      ? 'Command line'
+      : source === 'api'
+        ? 'API'
+        : source;
 }

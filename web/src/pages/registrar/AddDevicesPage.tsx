@@ -118,7 +118,9 @@ export function AddDevicesPage() {
       <div className={styles.breadcrumb}>
         <AppLink to="/customers">Customers</AppLink>
         <span aria-hidden="true">›</span>
-        <AppLink to={`/customers/${customerId}`}>{customer.data?.displayName ?? 'Customer'}</AppLink>
+        <AppLink to={`/customers/${customerId}`}>
+          {customer.data?.displayName ?? 'Customer'}
+        </AppLink>
       </div>
       {consent ? (
         <MessageBar intent="warning" className={styles.banner}>
@@ -148,11 +150,7 @@ export function AddDevicesPage() {
             <ProblemAlert error={submitError} />
           </div>
         ) : null}
-        <Button
-          appearance="primary"
-          disabled={!file || submitting}
-          onClick={() => void register()}
-        >
+        <Button appearance="primary" disabled={!file || submitting} onClick={() => void register()}>
           Register devices
         </Button>
         <Body1>

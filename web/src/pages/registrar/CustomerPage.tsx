@@ -92,7 +92,11 @@ export function CustomerPage() {
         <Tab value="batches">Batches</Tab>
       </TabList>
       <div role="tabpanel" aria-label={tab === 'devices' ? 'Devices' : 'Batches'}>
-        {tab === 'devices' ? <DevicesTab customerId={info.id} /> : <BatchesTab customerId={info.id} />}
+        {tab === 'devices' ? (
+          <DevicesTab customerId={info.id} />
+        ) : (
+          <BatchesTab customerId={info.id} />
+        )}
       </div>
     </>
   );

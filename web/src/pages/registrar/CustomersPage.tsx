@@ -92,10 +92,13 @@ export function CustomersPage() {
                       <RelationshipStatusBadge status={customer.relationship.status} />
                     </TableCell>
                     <TableCell className={table.secondary}>
-                      {customer.relationship.permissions.map((permission) => permissionLabels[permission]).join(', ') ||
-                        '—'}
+                      {customer.relationship.permissions
+                        .map((permission) => permissionLabels[permission])
+                        .join(', ') || '—'}
                     </TableCell>
-                    <TableCell className={table.number}>{customer.devices.toLocaleString()}</TableCell>
+                    <TableCell className={table.number}>
+                      {customer.devices.toLocaleString()}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>

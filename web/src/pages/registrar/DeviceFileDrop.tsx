@@ -1,4 +1,11 @@
-import { Body1, Caption1, Label, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import {
+  Body1,
+  Caption1,
+  Label,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from '@fluentui/react-components';
 import { DocumentArrowUp20Regular } from '@fluentui/react-icons/svg/document-arrow-up';
 import { useId, useState } from 'react';
 import type { DragEvent } from 'react';

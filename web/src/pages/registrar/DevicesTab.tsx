@@ -52,7 +52,11 @@ export function DevicesTab({ customerId }: { readonly customerId: string }) {
     <>
       <div className={table.toolbar}>
         <Field label="Serial number">
-          <Input value={serial} onChange={(_, change) => setSerial(change.value)} placeholder="Part of it" />
+          <Input
+            value={serial}
+            onChange={(_, change) => setSerial(change.value)}
+            placeholder="Part of it"
+          />
         </Field>
         <Field label="Group tag">
           <Input value={tag} onChange={(_, change) => setTag(change.value)} placeholder="Exactly" />
@@ -77,7 +81,9 @@ export function DevicesTab({ customerId }: { readonly customerId: string }) {
           </EmptyState>
         ) : (
           <EmptyState title="No devices yet">
-            <p>Choose Add devices to register this customer&apos;s first devices from a CSV file.</p>
+            <p>
+              Choose Add devices to register this customer&apos;s first devices from a CSV file.
+            </p>
           </EmptyState>
         )
       ) : null}
@@ -99,7 +105,9 @@ export function DevicesTab({ customerId }: { readonly customerId: string }) {
               <TableBody>
                 {data.items.map((device) => (
                   <TableRow key={device.id}>
-                    <TableCell className={table.mono}>{device.serialNumber ?? device.productKeyId ?? '—'}</TableCell>
+                    <TableCell className={table.mono}>
+                      {device.serialNumber ?? device.productKeyId ?? '—'}
+                    </TableCell>
                     <TableCell>
                       {[device.manufacturer, device.model].filter(Boolean).join(' ') || '—'}
                     </TableCell>
@@ -109,7 +117,9 @@ export function DevicesTab({ customerId }: { readonly customerId: string }) {
                       <ProfileStatusBadge status={device.profileStatus} />
                     </TableCell>
                     <TableCell>
-                      <AppLink to={`/batches/${device.batchId}`}>{formatDateTime(device.registeredAt)}</AppLink>
+                      <AppLink to={`/batches/${device.batchId}`}>
+                        {formatDateTime(device.registeredAt)}
+                      </AppLink>
                     </TableCell>
                   </TableRow>
                 ))}

@@ -15,7 +15,12 @@ import { useApi } from '../../components';
 import { useDebounced } from '../../layout/useDebounced';
 
 const useStyles = makeStyles({
-  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, maxWidth: '560px' },
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    maxWidth: '560px',
+  },
   option: { display: 'flex', flexDirection: 'column' },
   optionProfile: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
   check: { minHeight: '36px' },

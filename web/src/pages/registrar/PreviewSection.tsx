@@ -17,7 +17,11 @@ import {
 } from '@fluentui/react-components';
 import type { BadgeProps } from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
-import type { Preview, PreviewRow, PreviewVerdict } from '../../../../src/http/routes/portal/contract';
+import type {
+  Preview,
+  PreviewRow,
+  PreviewVerdict,
+} from '../../../../src/http/routes/portal/contract';
 import { Loading, Pager, ProblemAlert } from '../../components';
 import { useTableStyles } from '../../layout/tableStyles';
 import type { PreviewState } from './usePreview';
@@ -62,7 +66,12 @@ const useStyles = makeStyles({
     padding: tokens.spacingHorizontalM,
     borderRadius: tokens.borderRadiusMedium,
     backgroundColor: tokens.colorNeutralBackground2,
-    '& dd': { margin: 0, fontSize: tokens.fontSizeHero700, fontWeight: tokens.fontWeightSemibold, lineHeight: 1.2 },
+    '& dd': {
+      margin: 0,
+      fontSize: tokens.fontSizeHero700,
+      fontWeight: tokens.fontWeightSemibold,
+      lineHeight: 1.2,
+    },
     '& dt': { color: tokens.colorNeutralForeground2 },
   },
   subheading: { marginTop: tokens.spacingVerticalM },
@@ -71,7 +80,13 @@ const useStyles = makeStyles({
 });
 
 /** The dry run's answer: what the file holds, what is wrong where, what each row would do. */
-export function PreviewSection({ state, fileChosen }: { readonly state: PreviewState; readonly fileChosen: boolean }) {
+export function PreviewSection({
+  state,
+  fileChosen,
+}: {
+  readonly state: PreviewState;
+  readonly fileChosen: boolean;
+}) {
   const styles = useStyles();
   return (
     <section aria-labelledby="preview-heading" className={styles.section}>
@@ -82,7 +97,9 @@ export function PreviewSection({ state, fileChosen }: { readonly state: PreviewS
         <Body1>Choose a file to see, before anything is stored, what each device would get.</Body1>
       ) : null}
       {state.loading ? <Loading label="Checking the file…" /> : null}
-      {state.error && !state.loading ? <ProblemAlert error={state.error} onRetry={state.retry} /> : null}
+      {state.error && !state.loading ? (
+        <ProblemAlert error={state.error} onRetry={state.retry} />
+      ) : null}
       {state.preview && !state.loading ? <PreviewBody preview={state.preview} /> : null}
     </section>
   );
@@ -96,8 +113,7 @@ function PreviewBody({ preview }: { readonly preview: Preview }) {
       <Body1>
         <strong>{file.fileName}</strong>: {file.devices.toLocaleString()} devices
         {file.layout ? `, ${layoutName(file.layout)} layout` : ''}, {encodingName(file.encoding)},
-        separated by{' '}
-        {delimiterName(file.delimiter)}.
+        separated by {delimiterName(file.delimiter)}.
       </Body1>
       {file.ok ? null : (
         <MessageBar intent="error" layout="multiline">
@@ -122,7 +138,11 @@ function PreviewBody({ preview }: { readonly preview: Preview }) {
       <Text as="h3" size={400} weight="semibold" className={styles.subheading}>
         Problems
       </Text>
-      {issues.length === 0 ? <Body1>No problems in the file.</Body1> : <ProblemsTable preview={preview} />}
+      {issues.length === 0 ? (
+        <Body1>No problems in the file.</Body1>
+      ) : (
+        <ProblemsTable preview={preview} />
+      )}
       <Text as="h3" size={400} weight="semibold" className={styles.subheading}>
         Rows
       </Text>
@@ -174,8 +194,8 @@ function ProblemsTable({ preview }: { readonly preview: Preview }) {
       </div>
       {preview.issues.length > shown.length ? (
         <Body1>
-          The first {shown.length.toLocaleString()} of {preview.issues.length.toLocaleString()} problems are
-          listed. Fix these and choose the file again to see the rest.
+          The first {shown.length.toLocaleString()} of {preview.issues.length.toLocaleString()}{' '}
+          problems are listed. Fix these and choose the file again to see the rest.
         </Body1>
       ) : null}
     </>
@@ -198,7 +218,9 @@ function RowsTable({
   const visible = useMemo(
     () =>
       onlyProblems
-        ? rows.filter((row) => row.verdict !== 'would_register' || row.warnings.length > 0 || !row.profile)
+        ? rows.filter(
+            (row) => row.verdict !== 'would_register' || row.warnings.length > 0 || !row.profile,
+          )
         : rows,
     [rows, onlyProblems],
   );
@@ -214,8 +236,8 @@ function RowsTable({
       />
       {listed < devices ? (
         <Body1>
-          The first {listed.toLocaleString()} of {devices.toLocaleString()} rows are listed; the counts
-          above cover them all.
+          The first {listed.toLocaleString()} of {devices.toLocaleString()} rows are listed; the
+          counts above cover them all.
         </Body1>
       ) : null}
       <div className={table.scroll}>
@@ -256,7 +278,9 @@ function RowsTable({
                   {row.message ? (
                     <span>
                       {row.message}
-                      {row.referenceCode ? ` (${row.referenceCode}${row.referenceName ? ` ${row.referenceName}` : ''})` : ''}
+                      {row.referenceCode
+                        ? ` (${row.referenceCode}${row.referenceName ? ` ${row.referenceName}` : ''})`
+                        : ''}
                     </span>
                   ) : null}
                   {row.remedy ? <span className={styles.remedy}>{row.remedy}</span> : null}

@@ -5,6 +5,7 @@ import { registrationCommands } from '../cli/commands/registration.command.js';
 import { profileCommands } from '../cli/commands/profile.command.js';
 import { registerCsvCommands } from '../cli/commands/csv.command.js';
 import { tenancyCommands } from '../cli/commands/org.command.js';
+import { operatorCommands } from '../cli/commands/operator.command.js';
 import { runProgram, type CommandGroup } from '../cli/program.js';
 import type { CliRuntime } from '../cli/runtime.js';
 import { CliExit, ExitCode } from '../cli/exit.js';
@@ -91,6 +92,7 @@ export async function runCli(argv: readonly string[], ctx?: CliContext): Promise
   const runtime = runtimeFor(context);
   const groups: CommandGroup[] = [
     tenancyCommands(runtime),
+    operatorCommands(runtime),
     relationshipCommands(runtime),
     registrationCommands(runtime),
     profileCommands(runtime),

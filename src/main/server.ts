@@ -11,6 +11,7 @@ import type { Logger } from '../platform/logger.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { openDatabase, type Database } from '../store/database.js';
 import { createStore } from '../store/store.js';
+import { issueSetupLink } from '../services/setup.js';
 
 /** An opened database with the service dependencies built on it. */
 export interface Services {
@@ -184,6 +185,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       },
       'preflight is listening',
     );
+    await announceSetupLink(services.deps, logger);
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -203,4 +205,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await services.database.close();
     throw error;
   }
+}
+
+/**
+ * On a service without an operator, prints a fresh one-time link that creates the first
+ * one, in the log and on stderr (whoever started the server sees it even with logs
+ * shipped elsewhere). Every start replaces the token, so an old link from a log is useless.
+ */
+async function announceSetupLink(deps: ServiceDeps, logger: Logger): Promise<void> {
+  const link = await issueSetupLink(deps);
+  if (!link) {
+    return;
+  }
+  logger.warn({ setupUrl: link }, 'no operator yet: open the setup link to create the first one');
+  process.stderr.write(
+    `\nNo operator exists yet. Open this one-time link to create the first operator:\n\n  ${link}\n\nIt works until it is used or the server restarts.\n\n`,
+  );
 }

@@ -12,7 +12,7 @@ import { ArrowDownload20Regular } from '@fluentui/react-icons/svg/arrow-download
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { BatchInfo } from '../../../../src/http/routes/portal/contract';
-import { api, apiUrl } from '../../api/client';
+import { ApiError, api, apiUrl } from '../../api/client';
 import { AppLink, PageHeader, ProblemAlert } from '../../components';
 import { useDebounced } from '../../layout/useDebounced';
 import { DeviceFileDrop } from './DeviceFileDrop';
@@ -20,6 +20,8 @@ import { GroupNameField } from './GroupNameField';
 import { PreviewSection } from './PreviewSection';
 import { usePreview } from './usePreview';
 import { consentProblem, useCustomer } from './useCustomer';
+
+const maxUploadBytes = 64 * 1024 * 1024;
 
 const useStyles = makeStyles({
   breadcrumb: {
@@ -63,7 +65,9 @@ export function AddDevicesPage() {
     fileName: file?.name,
     strictTags: strictTags ? 'true' : undefined,
   };
-  const preview = usePreview(customerId, file, query);
+  // The server refuses bodies over 64 MiB; saying so here spares the upload.
+  const tooLarge = file !== null && file.size > maxUploadBytes;
+  const preview = usePreview(customerId, tooLarge ? null : file, query);
   const consent = customer.data ? consentProblem(customer.data) : null;
 
   function chooseFile(chosen: File) {
@@ -136,6 +140,18 @@ export function AddDevicesPage() {
           label="Refuse devices whose group tag only nearly matches a rule (instead of registering them without a profile)"
         />
         <DeviceFileDrop file={file} onFile={chooseFile} />
+        {tooLarge ? (
+          <ProblemAlert
+            error={
+              new ApiError(
+                413,
+                'upload.too_large',
+                `The file is ${(file.size / 1024 / 1024).toFixed(0)} MiB; at most 64 MiB can be uploaded at once.`,
+                'Split the device list into smaller files and add them one after another.',
+              )
+            }
+          />
+        ) : null}
       </div>
 
       <PreviewSection
@@ -150,7 +166,11 @@ export function AddDevicesPage() {
             <ProblemAlert error={submitError} />
           </div>
         ) : null}
-        <Button appearance="primary" disabled={!file || submitting} onClick={() => void register()}>
+        <Button
+          appearance="primary"
+          disabled={!file || tooLarge || submitting}
+          onClick={() => void register()}
+        >
           Register devices
         </Button>
         <Body1>

@@ -183,6 +183,8 @@ forEachDialect('portal customer routes', (database) => {
       ).toBe(403);
 
       const devices = (await contoso('GET', '/devices')).json<Page<DeviceInfo>>().items;
+      const partnerList = `/customers/${world.customer.id}/devices`;
+      expect((await partnerAgent('GET', partnerList)).statusCode).toBe(200);
       const revoked = await contoso(
         'POST',
         `/relationships/${world.relationships.partner.id}/revoke`,
@@ -190,6 +192,9 @@ forEachDialect('portal customer routes', (database) => {
       expect(revoked.statusCode, revoked.body).toBe(200);
       expect(revoked.json<RelationshipInfo>()).toMatchObject({ status: 'revoked' });
 
+      const listAfter = await partnerAgent('GET', partnerList);
+      expect(listAfter.statusCode).toBe(403);
+      expect(problem(listAfter.body).code).toBe('consent.missing');
       const after = await partnerAgent('POST', `/devices/${devices[0]!.id}/deregister`);
       expect(after.statusCode).toBe(403);
       expect(problem(after.body).code).toBe('consent.missing');

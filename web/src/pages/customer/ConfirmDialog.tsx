@@ -48,6 +48,9 @@ export function ConfirmDialog({
   const [error, setError] = useState<unknown>(null);
 
   async function confirm(): Promise<void> {
+    if (busy) {
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -75,10 +78,10 @@ export function ConfirmDialog({
             {error !== null && <ProblemAlert error={error} />}
           </DialogContent>
           <DialogActions>
-            <Button appearance="primary" disabled={busy} onClick={() => void confirm()}>
+            <Button appearance="primary" disabledFocusable={busy} onClick={() => void confirm()}>
               {confirmLabel}
             </Button>
-            <Button disabled={busy} onClick={onClose}>
+            <Button disabledFocusable={busy} onClick={onClose}>
               Cancel
             </Button>
           </DialogActions>

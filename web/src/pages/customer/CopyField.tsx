@@ -1,6 +1,6 @@
 import { Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
 import { CopyRegular } from '@fluentui/react-icons';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 const useStyles = makeStyles({
   row: {
@@ -24,14 +24,23 @@ export function CopyField({
   label,
   value,
   copyLabel,
+  autoFocus = false,
 }: {
   readonly label: string;
   readonly value: string;
   readonly copyLabel: string;
+  /** Focus (and so select) the text on mount: it replaces the form that was just submitted. */
+  readonly autoFocus?: boolean;
 }) {
   const styles = useStyles();
   const inputRef = useRef<HTMLInputElement>(null);
   const [outcome, setOutcome] = useState<'copied' | 'selected' | null>(null);
+
+  useEffect(() => {
+    if (autoFocus) {
+      inputRef.current?.focus();
+    }
+  }, [autoFocus]);
 
   async function copy(): Promise<void> {
     try {

@@ -163,7 +163,7 @@ export function DevicesPage() {
                     <TableCell>
                       {device.groupTag ? (
                         // Shown as stored, so a trailing space or odd case is visible.
-                        <span className={styles.code}>{device.groupTag}</span>
+                        <span className={`${styles.code} ${styles.nowrap}`}>{device.groupTag}</span>
                       ) : (
                         <span className={styles.muted}>None</span>
                       )}

@@ -93,6 +93,9 @@ export function InvitationPage() {
   const registrarKind = relationship.kind === 'oem' ? 'an OEM' : 'a partner';
 
   async function act(change: () => Promise<void>): Promise<void> {
+    if (busy) {
+      return;
+    }
     setBusy(true);
     setActionError(null);
     try {
@@ -172,7 +175,7 @@ export function InvitationPage() {
             )}
             {canAccept ? (
               <div className={styles.actions}>
-                <Button appearance="primary" disabled={busy} onClick={() => void accept()}>
+                <Button appearance="primary" disabledFocusable={busy} onClick={() => void accept()}>
                   Accept
                 </Button>
               </div>
@@ -248,7 +251,7 @@ function WhyNotAcceptable({
       <Reason intent="info">
         You are acting for {session?.organisation?.displayName ?? 'another organisation'}. To
         accept, act for {customer}.{' '}
-        <Button size="small" disabled={busy} onClick={onSwitch}>
+        <Button size="small" disabledFocusable={busy} onClick={onSwitch}>
           Act for {customer}
         </Button>
       </Reason>

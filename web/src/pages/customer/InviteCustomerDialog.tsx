@@ -63,7 +63,7 @@ export function InviteCustomerDialog({
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
-    if (chosen.length === 0) {
+    if (busy || customer.trim() === '' || chosen.length === 0) {
       return;
     }
     setBusy(true);
@@ -111,7 +111,12 @@ export function InviteCustomerDialog({
                   {created.relationship.customer.displayName}.
                 </MessageBarBody>
               </MessageBar>
-              <CopyField label="Invitation link" value={created.url} copyLabel="Copy link" />
+              <CopyField
+                label="Invitation link"
+                value={created.url}
+                copyLabel="Copy link"
+                autoFocus
+              />
               <Text>
                 The admin opens the link, signs in, reviews what you will be allowed to do and
                 accepts. The relationship is listed as Invited until then; the link expires{' '}
@@ -176,11 +181,11 @@ export function InviteCustomerDialog({
                 <Button
                   appearance="primary"
                   type="submit"
-                  disabled={busy || customer.trim() === '' || chosen.length === 0}
+                  disabledFocusable={busy || customer.trim() === '' || chosen.length === 0}
                 >
                   Create invitation
                 </Button>
-                <Button disabled={busy} onClick={onClose}>
+                <Button disabledFocusable={busy} onClick={onClose}>
                   Cancel
                 </Button>
               </DialogActions>

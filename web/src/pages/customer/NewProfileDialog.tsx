@@ -145,6 +145,9 @@ export function NewProfileDialog({
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
+    if (busy) {
+      return;
+    }
     setBusy(true);
     setError(null);
     const request: CreateProfileRequest = {
@@ -283,10 +286,10 @@ export function NewProfileDialog({
               {error !== null && errorField === null && <ProblemAlert error={error} />}
             </DialogContent>
             <DialogActions>
-              <Button appearance="primary" type="submit" disabled={busy}>
+              <Button appearance="primary" type="submit" disabledFocusable={busy}>
                 Create profile
               </Button>
-              <Button disabled={busy} onClick={onClose}>
+              <Button disabledFocusable={busy} onClick={onClose}>
                 Cancel
               </Button>
             </DialogActions>

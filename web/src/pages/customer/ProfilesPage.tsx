@@ -99,7 +99,7 @@ export function ProfilesPage() {
                   </TableCell>
                   <TableCell>
                     {profile.builtIn ? (
-                      <Badge appearance="tint" color="brand">
+                      <Badge appearance="tint" color="brand" className={styles.nowrap}>
                         Built-in
                       </Badge>
                     ) : (

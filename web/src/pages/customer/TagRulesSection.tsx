@@ -108,6 +108,9 @@ export function TagRulesSection({
 
   async function add(event: FormEvent): Promise<void> {
     event.preventDefault();
+    if (busy) {
+      return;
+    }
     setError(null);
     setNotice(null);
     const hasTag = groupTag.trim() !== '';
@@ -193,7 +196,9 @@ export function TagRulesSection({
                             </Text>
                           </>
                         ) : (
-                          <span className={pageStyles.code}>{rule.rule}</span>
+                          <span className={`${pageStyles.code} ${pageStyles.wrapAnywhere}`}>
+                            {rule.rule}
+                          </span>
                         )}
                       </div>
                     </TableCell>
@@ -284,7 +289,7 @@ export function TagRulesSection({
             type="submit"
             appearance="primary"
             icon={<AddRegular />}
-            disabled={busy}
+            disabledFocusable={busy}
             className={styles.submit}
           >
             Add rule

@@ -82,6 +82,9 @@ export const usePageStyles = makeStyles({
   },
   code: {
     fontFamily: tokens.fontFamilyMonospace,
+  },
+  // For long values without spaces (a full tag rule) that would otherwise widen the page.
+  wrapAnywhere: {
     overflowWrap: 'anywhere',
   },
   // Present for screen readers, invisible on screen (the charts' table alternatives).

@@ -57,6 +57,9 @@ export function AddUserDialog({
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
+    if (busy || email.trim() === '') {
+      return;
+    }
     setBusy(true);
     setError(null);
     const request: CreateUserRequest = { email: email.trim(), role };
@@ -102,6 +105,7 @@ export function AddUserDialog({
                 label="One-time password"
                 value={created.oneTimePassword}
                 copyLabel="Copy password"
+                autoFocus
               />
             </DialogContent>
             <DialogActions>
@@ -135,10 +139,14 @@ export function AddUserDialog({
                 {error !== null && emailError === undefined && <ProblemAlert error={error} />}
               </DialogContent>
               <DialogActions>
-                <Button appearance="primary" type="submit" disabled={busy || email.trim() === ''}>
+                <Button
+                  appearance="primary"
+                  type="submit"
+                  disabledFocusable={busy || email.trim() === ''}
+                >
                   Create user
                 </Button>
-                <Button disabled={busy} onClick={onClose}>
+                <Button disabledFocusable={busy} onClick={onClose}>
                   Cancel
                 </Button>
               </DialogActions>

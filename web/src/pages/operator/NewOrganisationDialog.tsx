@@ -60,6 +60,9 @@ export function NewOrganisationDialog({
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
+    if (busy || displayName.trim() === '') {
+      return;
+    }
     setBusy(true);
     setError(null);
     const request: CreateOrganisationRequest = {
@@ -117,11 +120,11 @@ export function NewOrganisationDialog({
               <Button
                 appearance="primary"
                 type="submit"
-                disabled={busy || displayName.trim() === ''}
+                disabledFocusable={busy || displayName.trim() === ''}
               >
                 Create organisation
               </Button>
-              <Button disabled={busy} onClick={onClose}>
+              <Button disabledFocusable={busy} onClick={onClose}>
                 Cancel
               </Button>
             </DialogActions>

@@ -10,6 +10,8 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalM,
     marginBottom: tokens.spacingVerticalL,
   },
+  // Focused on navigation (Shell) for screen readers; no ring, it is not a control.
+  title: { ':focus': { outlineStyle: 'none' } },
   actions: {
     display: 'flex',
     alignItems: 'center',
@@ -29,7 +31,9 @@ export function PageHeader({
   const styles = useStyles();
   return (
     <div className={styles.root}>
-      <Title2 as="h1">{title}</Title2>
+      <Title2 as="h1" tabIndex={-1} className={styles.title}>
+        {title}
+      </Title2>
       {actions ? <div className={styles.actions}>{actions}</div> : null}
     </div>
   );

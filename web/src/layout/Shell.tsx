@@ -9,7 +9,7 @@ import {
 } from '@fluentui/react-components';
 import { Dismiss24Regular } from '@fluentui/react-icons/svg/dismiss';
 import { Navigation24Regular } from '@fluentui/react-icons/svg/navigation';
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { Loading, ProblemAlert } from '../components';
 import { useSession } from '../session';
@@ -130,8 +130,21 @@ export function Shell() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [switchError, setSwitchError] = useState<unknown>(null);
 
-  // A chosen page closes the folded menu.
-  useEffect(() => setMenuOpen(false), [location.pathname]);
+  // A chosen page closes the folded menu, and screen readers start at its heading rather
+  // than wherever the link that led there was.
+  const mainRef = useRef<HTMLElement>(null);
+  const firstPage = useRef(true);
+  useEffect(() => {
+    setMenuOpen(false);
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    const frame = window.requestAnimationFrame(() => {
+      mainRef.current?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
+    });
+    return () => window.cancelAnimationFrame(frame);
+  }, [location.pathname]);
 
   if (!session) {
     return null;
@@ -205,7 +218,7 @@ export function Shell() {
             ))}
           </ul>
         </nav>
-        <main id="main" className={styles.main}>
+        <main id="main" ref={mainRef} className={styles.main}>
           <ProblemAlert error={switchError} />
           <Suspense fallback={<Loading label="Loading the page…" />}>
             <Outlet />

@@ -114,11 +114,8 @@ export function InvitationPage() {
       );
     });
 
-  const switchToCustomer = () =>
-    act(async () => {
-      await switchOrganisation(relationship.customer.id);
-      preview.reload();
-    });
+  // The page is remounted for the new organisation (see perOrganisation) and asks again.
+  const switchToCustomer = () => act(() => switchOrganisation(relationship.customer.id));
 
   return (
     <div className={pageStyles.stack}>

@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { Query } from '../api/client';
 
 export interface ApiResource<T> {
-  /** The last answer; kept while a reload runs so lists do not flicker. */
+  /** The last answer for this path; kept while a reload or another page of it loads. */
   readonly data: T | null;
   readonly error: Error | null;
   readonly loading: boolean;
@@ -21,9 +21,17 @@ export function useApi<T>(path: string | null, query?: Query): ApiResource<T> {
   const [loading, setLoading] = useState(path !== null);
   const [generation, setGeneration] = useState(0);
   const latest = useRef(0);
+  const shownPath = useRef(path);
   const queryKey = JSON.stringify(query ?? {});
 
   useEffect(() => {
+    // Another resource (another customer, say) must not show the previous one's answer;
+    // another page or filter of the same list may, until the new answer arrives.
+    if (path !== shownPath.current) {
+      shownPath.current = path;
+      setData(null);
+      setError(null);
+    }
     if (path === null) {
       setLoading(false);
       return;

@@ -9,6 +9,13 @@ export const useTableStyles = makeStyles({
     minWidth: '640px',
     tableLayout: 'auto',
     '& td': { overflowWrap: 'anywhere' },
+    // On a phone the table scrolls sideways at its natural width rather than squeezing
+    // serial numbers and tags into broken lines; long messages still wrap.
+    '@media (max-width: 760px)': {
+      width: 'max-content',
+      minWidth: '100%',
+      '& td': { maxWidth: '280px' },
+    },
   },
   number: { textAlign: 'right', justifyContent: 'flex-end', fontVariantNumeric: 'tabular-nums' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },

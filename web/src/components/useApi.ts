@@ -32,11 +32,11 @@ export function useApi<T>(path: string | null, query?: Query): ApiResource<T> {
       setData(null);
       setError(null);
     }
+    const request = ++latest.current;
     if (path === null) {
       setLoading(false);
       return;
     }
-    const request = ++latest.current;
     setLoading(true);
     api
       .get<T>(path, JSON.parse(queryKey) as Query)

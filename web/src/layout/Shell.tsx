@@ -189,17 +189,27 @@ export function Shell() {
         </div>
       </header>
       <div className={styles.body}>
-        <nav aria-label="Main navigation" className={styles.nav}>
-          <Button
-            className={styles.menuButton}
-            appearance="subtle"
-            icon={menuOpen ? <Dismiss24Regular /> : <Navigation24Regular />}
-            aria-expanded={menuOpen}
-            aria-controls="main-navigation-links"
-            onClick={() => setMenuOpen((open) => !open)}
-          >
-            Menu
-          </Button>
+        <nav
+          aria-label="Main navigation"
+          className={styles.nav}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && menuOpen) {
+              setMenuOpen(false);
+            }
+          }}
+        >
+          {items.length > 0 ? (
+            <Button
+              className={styles.menuButton}
+              appearance="subtle"
+              icon={menuOpen ? <Dismiss24Regular /> : <Navigation24Regular />}
+              aria-expanded={menuOpen}
+              aria-controls="main-navigation-links"
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              Menu
+            </Button>
+          ) : null}
           <ul
             id="main-navigation-links"
             className={mergeClasses(styles.links, menuOpen && styles.linksOpen)}

@@ -25,6 +25,10 @@ const operatorNav: readonly NavItem[] = [{ to: '/organisations', label: 'Organis
 
 /** The pages of the organisation the user acts for, plus the operator's own. */
 export function navigationOf(session: SessionInfo): readonly NavItem[] {
+  if (session.user.mustChangePassword) {
+    // Nothing else opens until the one-time password is replaced.
+    return [];
+  }
   const kind = session.organisation?.kind;
   const orgItems = kind === 'customer' ? customerNav : kind ? registrarNav : [];
   return session.operator ? [...orgItems, ...operatorNav] : orgItems;

@@ -15,7 +15,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import type { ProfileAssignmentStatus } from '../../../../src/domain/device';
-import type { DeviceInfo, Page } from '../../../../src/http/routes/portal/contract';
+import type { DeviceInfo, Page, ProfileInfo } from '../../../../src/http/routes/portal/contract';
 import { api } from '../../api/client';
 import {
   EmptyState,
@@ -44,6 +44,23 @@ function useSettled(value: string, delayMs = 300): string {
     return () => clearTimeout(timer);
   }, [value, delayMs]);
   return settled;
+}
+
+/** Case, spaces, hyphens and underscores: the differences the exact tag match does not forgive. */
+function looseTag(tag: string): string {
+  return tag
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
+}
+
+/** The rule tag a device's tag nearly matches, when that is why it has no profile. */
+function nearMiss(device: DeviceInfo, ruleTags: readonly string[]): string | null {
+  const tag = device.groupTag;
+  if (device.profileStatus !== 'notAssigned' || !tag) {
+    return null;
+  }
+  return ruleTags.find((ruleTag) => ruleTag !== tag && looseTag(ruleTag) === looseTag(tag)) ?? null;
 }
 
 function deviceName(device: DeviceInfo): string {
@@ -77,6 +94,9 @@ export function DevicesPage() {
     offset,
     limit: pageSize,
   });
+  // Only to explain a missing profile; the device list works without it.
+  const profiles = useApi<{ items: ProfileInfo[] }>('/profiles');
+  const ruleTags = profiles.data?.items.flatMap((profile) => profile.tags) ?? [];
   const filtered = settledSerial !== '' || settledTag !== '' || status !== '';
   const page = devices.data;
   const deregistering = deregistration.subject;
@@ -162,14 +182,23 @@ export function DevicesPage() {
                     </TableCell>
                     <TableCell>
                       {device.groupTag ? (
-                        // Shown as stored, so a trailing space or odd case is visible.
-                        <span className={`${styles.code} ${styles.nowrap}`}>{device.groupTag}</span>
+                        <div className={styles.cellStack}>
+                          {/* Shown as stored, so a trailing space or odd case is visible. */}
+                          <span className={`${styles.code} ${styles.nowrap}`}>
+                            {device.groupTag}
+                          </span>
+                          {nearMiss(device, ruleTags) !== null && (
+                            <Text size={200} className={styles.warningText}>
+                              Did you mean {nearMiss(device, ruleTags)}? Tags match exactly.
+                            </Text>
+                          )}
+                        </div>
                       ) : (
                         <span className={styles.muted}>None</span>
                       )}
                     </TableCell>
                     <TableCell>{device.profile?.displayName ?? '—'}</TableCell>
-                    <TableCell>
+                    <TableCell className={styles.nowrap}>
                       <ProfileStatusBadge status={device.profileStatus} />
                     </TableCell>
                     <TableCell>{device.registeredBy.displayName}</TableCell>

@@ -16,7 +16,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type {
   DeploymentMode,
@@ -98,7 +98,13 @@ const fieldNames: readonly FieldName[] = [
 ];
 
 function fieldOf(error: unknown): FieldName | null {
-  if (!(error instanceof ApiError) || typeof error.details?.['field'] !== 'string') {
+  if (!(error instanceof ApiError)) {
+    return null;
+  }
+  if (error.code === 'profile.duplicate_name') {
+    return 'displayName';
+  }
+  if (typeof error.details?.['field'] !== 'string') {
     return null;
   }
   const field = error.details['field'].replace(/^settings\./, '');
@@ -133,6 +139,21 @@ export function NewProfileDialog({
   const [convertTargeted, setConvertTargeted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // The form is taller than a laptop screen: take the user to what went wrong.
+  useEffect(() => {
+    if (error === null) {
+      return;
+    }
+    const form = formRef.current;
+    const invalidField = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (invalidField) {
+      invalidField.focus();
+    } else {
+      form?.querySelector('[role="alert"]')?.scrollIntoView({ block: 'nearest' });
+    }
+  }, [error]);
 
   const errorField = fieldOf(error);
   const messageFor = (field: FieldName): string | undefined =>
@@ -181,7 +202,7 @@ export function NewProfileDialog({
       }}
     >
       <DialogSurface className={styles.surface}>
-        <form onSubmit={(event) => void submit(event)}>
+        <form ref={formRef} onSubmit={(event) => void submit(event)}>
           <DialogBody>
             <DialogTitle>New profile</DialogTitle>
             <DialogContent className={pageStyles.form}>

@@ -52,6 +52,9 @@ export const usePageStyles = makeStyles({
       fontWeight: tokens.fontWeightSemibold,
     },
   },
+  warningText: {
+    color: tokens.colorPaletteDarkOrangeForeground1,
+  },
   errorText: {
     color: tokens.colorPaletteRedForeground1,
   },

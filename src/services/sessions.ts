@@ -109,9 +109,17 @@ async function countFailure(
     const lockedUntil = new Date(now.getTime() + sessionPolicy.lockMs).toISOString();
     await repos.sessions.lock(email, lockedUntil);
     if (userId) {
-      // Each organisation of the user sees that someone tried its member's password.
+      // Each organisation of the user sees that someone tried its member's password; the
+      // attempts were made in the user's name, so the event is recorded in it.
       for (const membership of await repos.users.memberships(userId)) {
-        await recordAudit(repos, { kind: 'operator' }, now, {
+        const asUser: Actor = {
+          kind: 'user',
+          userId,
+          email,
+          orgId: membership.orgId,
+          role: membership.role,
+        };
+        await recordAudit(repos, asUser, now, {
           action: 'user.locked',
           subjectType: 'user',
           subjectId: userId,

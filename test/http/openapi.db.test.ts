@@ -20,8 +20,11 @@ forEachDialect('OpenAPI document', (database) => {
         ([path, operations]) => Object.keys(operations).map((m) => `${m.toUpperCase()} ${path}`),
       ),
     );
+    // The portal's web pages (/, /portal/…) are not API; /portal/api/… is.
+    const webPage = (url: string) =>
+      url === '/' || (/^\/portal(\/|$)/.test(url) && !url.startsWith('/portal/api/'));
     const own = app.declaredRoutes.filter(
-      (r) => !r.url.startsWith('/docs') && r.url !== '/openapi.json',
+      (r) => !r.url.startsWith('/docs') && r.url !== '/openapi.json' && !webPage(r.url),
     );
     const missing = own
       .map((r) => `${r.method} ${openApiPath(r.url)}`)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PortalAccess } from '../../src/http/access/route-access.js';
 import type { DeclaredRoute } from '../../src/http/app.js';
 import { newId, newToken, tokenDigest } from '../../src/platform/secrets.js';
@@ -11,6 +11,9 @@ import {
   type PortalFixture,
 } from './portal-matrix.fixture.js';
 import { portalProbes, type PortalProbe } from './portal-matrix.table.js';
+
+// Each route is called a dozen times over; with every portal route that takes a while.
+vi.setConfig({ testTimeout: 180_000 });
 
 const key = (route: { method: string; url: string }) => `${route.method} ${route.url}`;
 

@@ -300,11 +300,9 @@ export async function waitForText(
   pattern: RegExp,
   timeoutMs = uiTimeoutMs,
 ): Promise<string> {
-  await locator
-    .filter({ hasText: pattern })
-    .first()
-    .waitFor({ state: 'visible', timeout: timeoutMs });
-  return (await locator.filter({ hasText: pattern }).first().innerText()).trim();
+  const match = locator.filter({ hasText: pattern, visible: true }).first();
+  await match.waitFor({ timeout: timeoutMs });
+  return (await match.innerText()).trim();
 }
 
 /** The cell texts of every body row of a table (header rows left out). */

@@ -142,6 +142,19 @@ async function chooseGroupName(page: Page, groupName: string): Promise<void> {
   await groupNameField.press('Escape');
 }
 
+/**
+ * Chooses the device file and waits for the dry run made with this group name: the page
+ * previews again once the typed name settles, and an earlier answer would be replaced.
+ */
+async function chooseDeviceFile(page: Page, file: string, groupName: string): Promise<void> {
+  const previewed = page.waitForResponse((response) => {
+    const url = new URL(response.url());
+    return url.pathname.endsWith('/preview') && url.searchParams.get('groupTag') === groupName;
+  });
+  await page.getByLabel('Device file').setInputFiles(file);
+  await previewed;
+}
+
 async function downloadText(download: Download): Promise<string> {
   const file = await download.path();
   return fs.readFileSync(file, 'utf8');
@@ -227,7 +240,12 @@ describe('the portal in Debian’s Chromium', () => {
       const copied = await partner.evaluate<string>('navigator.clipboard.readText()');
       expect(copied).toBe(shown);
       await screenshot(partner, '03-partner-invitation-created');
-      await partner.keyboard.press('Escape');
+      await dialog.getByRole('button', { name: 'Done' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await partner
+        .getByRole('table', { name: 'Relationships' })
+        .getByRole('row', { name: /Contoso/ })
+        .waitFor();
       return copied;
     });
 
@@ -286,7 +304,7 @@ describe('the portal in Debian’s Chromium', () => {
 
     await step('partner-previews-valid-file', pages, async () => {
       await chooseGroupName(partner, managedDesktopTag);
-      await partner.getByLabel('Device file').setInputFiles(validFile);
+      await chooseDeviceFile(partner, validFile, managedDesktopTag);
       const preview = partner.getByRole('region', { name: 'Preview' });
       const rows = preview.getByRole('table', { name: 'Rows' });
       for (const serial of validSerials) {
@@ -400,7 +418,7 @@ describe('the portal in Debian’s Chromium', () => {
       await partner.goto(`${customerPath}/add-devices`);
       await partner.getByRole('heading', { name: 'Add devices', level: 1 }).waitFor();
       await chooseGroupName(partner, managedDesktopTag);
-      await partner.getByLabel('Device file').setInputFiles(fileWithErrors);
+      await chooseDeviceFile(partner, fileWithErrors, managedDesktopTag);
       const problems = partner
         .getByRole('region', { name: 'Preview' })
         .getByRole('table', { name: 'Problems' });
@@ -535,6 +553,7 @@ describe('the portal in Debian’s Chromium', () => {
       }
       await waitForText(refusal, /\S/);
       expect(await strangerPage.getByRole('heading', { name: 'Organisations' }).count()).toBe(0);
+      await screenshot(strangerPage, '22-setup-link-used');
     });
 
     errors.assertNone();

@@ -172,7 +172,8 @@ export const errorCatalogue = {
   },
   'auth.insufficient_scope': {
     category: 'forbidden',
-    remedy: 'Ask for a token with DeviceManagementServiceConfig.ReadWrite.All, or use a client with the agent or admin role.',
+    remedy:
+      'Ask for a token with DeviceManagementServiceConfig.ReadWrite.All, or use a client with the agent or admin role.',
   },
   'auth.wrong_tenant': {
     category: 'forbidden',
@@ -180,7 +181,8 @@ export const errorCatalogue = {
   },
   'auth.bad_credentials': {
     category: 'unauthenticated',
-    remedy: 'Check the e-mail address and password; after 5 failures the address is locked for 15 minutes.',
+    remedy:
+      'Check the e-mail address and password; after 5 failures the address is locked for 15 minutes.',
   },
   'auth.locked': {
     category: 'throttled',
@@ -192,7 +194,7 @@ export const errorCatalogue = {
   },
   'auth.csrf': {
     category: 'forbidden',
-    remedy: 'Send the session\'s CSRF token (GET /portal/api/session) in the x-csrf-token header.',
+    remedy: "Send the session's CSRF token (GET /portal/api/session) in the x-csrf-token header.",
   },
   'auth.cross_origin': {
     category: 'forbidden',
@@ -212,7 +214,8 @@ export const errorCatalogue = {
   },
   'setup.invalid_token': {
     category: 'forbidden',
-    remedy: 'Use the latest setup link the server printed when it started; restarting prints a new one.',
+    remedy:
+      'Use the latest setup link the server printed when it started; restarting prints a new one.',
   },
   'rate.limited': {
     category: 'throttled',

@@ -33,7 +33,11 @@ export interface MembershipView {
 /** A live session and everything a request needs to know about its user. */
 export interface SessionState {
   readonly sessionId: string;
-  readonly user: { readonly id: string; readonly email: string; readonly mustChangePassword: boolean };
+  readonly user: {
+    readonly id: string;
+    readonly email: string;
+    readonly mustChangePassword: boolean;
+  };
   readonly operator: boolean;
   /** The organisation the user acts for (null: an operator without memberships). */
   readonly acting: MembershipView | null;
@@ -76,7 +80,10 @@ export async function signIn(
   const matches = await verifySecret(password, credentials?.passwordHash ?? (await decoy()));
   if (!credentials || !matches) {
     await countFailure(deps, email, credentials?.userId ?? null, now);
-    throw new PreflightError('auth.bad_credentials', 'The e-mail address or the password is wrong.');
+    throw new PreflightError(
+      'auth.bad_credentials',
+      'The e-mail address or the password is wrong.',
+    );
   }
   await deps.store.repos.sessions.clearThrottle(email);
   return startSession(deps, deps.store.repos, credentials.userId, now);

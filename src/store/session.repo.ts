@@ -147,11 +147,7 @@ export class SessionRepo {
     const row = await this.db
       .selectFrom('users')
       .select(['id', 'email', 'password_hash', 'must_change_password'])
-      .where(
-        'email' in ref ? 'email' : 'id',
-        '=',
-        'email' in ref ? ref.email : ref.userId,
-      )
+      .where('email' in ref ? 'email' : 'id', '=', 'email' in ref ? ref.email : ref.userId)
       .executeTakeFirst();
     return (
       row && {

@@ -140,7 +140,10 @@ export async function signIn(
   if (!cookie) {
     throw new Error(`sign-in for ${email} set no session cookie`);
   }
-  return sessionOf(`preflight_session=${cookie.value}`, (response.json() as { csrfToken: string }).csrfToken);
+  return sessionOf(
+    `preflight_session=${cookie.value}`,
+    (response.json() as { csrfToken: string }).csrfToken,
+  );
 }
 
 /** A session from its cookie header value and CSRF token. */

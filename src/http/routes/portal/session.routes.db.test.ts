@@ -1,7 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { operator } from '../../../domain/actor.js';
-import { issueSetupLink } from '../../../services/setup.js';
-import { createOperatorUser } from '../../../services/setup.js';
+import { createOperatorUser, issueSetupLink } from '../../../services/setup.js';
+import { KeyRing } from '../../../auth/key-ring.js';
+import { createLogger } from '../../../platform/logger.js';
+import { buildDeps } from '../../../../test/kit/services.js';
+import { buildApp } from '../../app.js';
 import { buildTestApi } from '../../../../test/kit/api.js';
 import { forEachDialect } from '../../../../test/kit/databases.js';
 import {
@@ -182,6 +185,25 @@ forEachDialect('portal sign-in', (database) => {
         'sec-fetch-site': 'same-origin',
       });
       expect(own.statusCode).toBe(200);
+    });
+
+    it('leaves the cookie without Secure when the portal is served over plain HTTP', async () => {
+      const { deps } = buildDeps(database());
+      const plain = { ...deps, settings: { ...deps.settings, publicUrl: 'http://localhost:8080' } };
+      const app = await buildApp({
+        deps: plain,
+        keyRing: await KeyRing.open(deps.store.repos.signingKeys),
+        probe: database(),
+        logger: createLogger({ level: 'silent' }),
+      });
+      const { oneTimePassword } = await createOperatorUser(deps, operator, {
+        email: 'ops@example.com',
+      });
+      const response = await attempt(app, 'ops@example.com', oneTimePassword);
+      expect(response.statusCode).toBe(200);
+      const cookie = response.cookies.find((c) => c.name === 'preflight_session')!;
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+      expect(cookie.secure).toBeUndefined();
     });
 
     it('limits sign-in attempts per source address', async () => {

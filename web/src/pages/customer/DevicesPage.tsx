@@ -15,6 +15,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import type { ProfileAssignmentStatus } from '../../../../src/domain/device';
+import { findNearMiss } from '../../../../src/domain/tag-match';
 import type { DeviceInfo, Page, ProfileInfo } from '../../../../src/http/routes/portal/contract';
 import { api } from '../../api/client';
 import {
@@ -47,20 +48,16 @@ function useSettled(value: string, delayMs = 300): string {
 }
 
 /** Case, spaces, hyphens and underscores: the differences the exact tag match does not forgive. */
-function looseTag(tag: string): string {
-  return tag
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, '');
-}
-
-/** The rule tag a device's tag nearly matches, when that is why it has no profile. */
+/**
+ * The rule tag a device's tag nearly matches, when that is why it has no profile. The
+ * engine's own rule, so the page and the import warnings never disagree.
+ */
 function nearMiss(device: DeviceInfo, ruleTags: readonly string[]): string | null {
   const tag = device.groupTag;
   if (device.profileStatus !== 'notAssigned' || !tag) {
     return null;
   }
-  return ruleTags.find((ruleTag) => ruleTag !== tag && looseTag(ruleTag) === looseTag(tag)) ?? null;
+  return findNearMiss(tag, ruleTags)?.intended ?? null;
 }
 
 function deviceName(device: DeviceInfo): string {

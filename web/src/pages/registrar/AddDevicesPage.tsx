@@ -70,6 +70,11 @@ export function AddDevicesPage() {
   const preview = usePreview(customerId, tooLarge ? null : file, query);
   const consent = customer.data ? consentProblem(customer.data) : null;
 
+  function changeGroupName(name: string) {
+    setSubmitError(null);
+    setGroupName(name);
+  }
+
   function chooseFile(chosen: File) {
     setSubmitError(null);
     setFile(chosen);
@@ -133,7 +138,7 @@ export function AddDevicesPage() {
       ) : null}
 
       <div className={styles.form}>
-        <GroupNameField customerId={customerId} value={groupName} onChange={setGroupName} />
+        <GroupNameField customerId={customerId} value={groupName} onChange={changeGroupName} />
         <Checkbox
           checked={strictTags}
           onChange={(_, data) => setStrictTags(data.checked === true)}

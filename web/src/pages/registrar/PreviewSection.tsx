@@ -89,7 +89,7 @@ export function PreviewSection({
 }) {
   const styles = useStyles();
   return (
-    <section aria-labelledby="preview-heading" className={styles.section}>
+    <section aria-labelledby="preview-heading" aria-busy={state.loading} className={styles.section}>
       <Text as="h2" id="preview-heading" size={500} weight="semibold">
         Preview
       </Text>

@@ -246,7 +246,9 @@ function findNul(
       if (item.includes('\u0000')) {
         return { path: at, problem: 'nul' };
       }
-    } else if (item !== null && typeof item === 'object') {
+    } else if (item !== null && typeof item === 'object' && !ArrayBuffer.isView(item)) {
+      // Raw bodies (an uploaded file) are bytes, not text: a UTF-16 file holds NUL bytes
+      // legitimately, and whoever decodes the bytes checks the text.
       if (depth >= maxNesting) {
         return { path: at, problem: 'depth' };
       }

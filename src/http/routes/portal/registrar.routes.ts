@@ -52,24 +52,6 @@ export const uploadBodyLimit = 64 * 1024 * 1024;
  */
 const fileTypes = ['text/csv', 'application/octet-stream', 'application/vnd.ms-excel'];
 
-/**
- * An uploaded file's bytes. They travel wrapped because generic checks of parsed bodies
- * (the app refuses NUL characters in any field of a JSON body) would walk a bare buffer
- * byte by byte, and a device file may legitimately hold NUL bytes (UTF-16). The CSV
- * intake decodes and checks the text itself.
- */
-class UploadedFile {
-  readonly #bytes: Buffer;
-
-  constructor(bytes: Buffer) {
-    this.#bytes = bytes;
-  }
-
-  get bytes(): Buffer {
-    return this.#bytes;
-  }
-}
-
 function session(who: PortalAccess['who'], roles?: readonly Role[]) {
   const access: PortalAccess = { kind: 'session', who, ...(roles ? { roles } : {}) };
   return { access, wire: 'preflight' as const };
@@ -164,7 +146,7 @@ export function portalRegistrarRoutes(context: ApiContext) {
     app.addContentTypeParser(
       fileTypes,
       { parseAs: 'buffer', bodyLimit: uploadBodyLimit },
-      (_request, body, done) => done(null, new UploadedFile(body as Buffer)),
+      (_request, body, done) => done(null, body),
     );
 
     app.get<{ Querystring: Static<typeof customersQuery> }>(
@@ -259,7 +241,7 @@ export function portalRegistrarRoutes(context: ApiContext) {
       body: unknown,
     ): DeviceUpload => ({
       customerId,
-      bytes: body instanceof UploadedFile ? body.bytes : new Uint8Array(),
+      bytes: Buffer.isBuffer(body) ? body : new Uint8Array(),
       fileName: query.fileName,
       groupTag: query.groupTag,
       strictTags: query.strictTags,

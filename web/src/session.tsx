@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import type { SessionInfo } from '../../src/http/routes/portal/contract';
+import type { SessionInfo } from '../../src/services/portal/contract';
 import { ApiError, api, setCsrfToken, setSignedOutHandler } from './api/client';
 
 export interface SessionState {

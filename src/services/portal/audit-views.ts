@@ -8,19 +8,8 @@ import type { Actor } from '../../domain/actor.js';
 import type { AuditEvent } from '../../domain/audit.js';
 import { operatorScope, orgScope } from '../../store/scope.js';
 import type { ServiceDeps } from '../deps.js';
-import type { PageView } from './device-views.js';
 import { orgRefsOf } from './relationship-views.js';
-
-/** An audit event as the portal sends it (`AuditEntry`). */
-export interface AuditEntryView {
-  readonly id: string;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly subjectType: string;
-  readonly subjectId: string;
-  readonly summary: string;
-}
+import type { AuditEntry, Page } from './contract.js';
 
 /**
  * One page of the events the acting organisation may read: those it caused and those
@@ -30,7 +19,7 @@ export async function auditPage(
   deps: ServiceDeps,
   actor: Actor,
   paging: { readonly offset: number; readonly limit: number },
-): Promise<PageView<AuditEntryView>> {
+): Promise<Page<AuditEntry>> {
   if (actor.kind !== 'operator') {
     authorize(actor, 'audit.read', { orgId: actor.orgId });
   }

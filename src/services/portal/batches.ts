@@ -8,42 +8,15 @@ import { PreflightError } from '../../domain/errors.js';
 import type { ServiceDeps } from '../deps.js';
 import { toBatchView, type BatchRowView } from '../registration/batch-view.js';
 import { getBatch, getBatchRows } from '../registration/register.js';
-import {
-  batchInfos,
-  portalViews,
-  profileRefs,
-  type BatchInfoView,
-  type PageView,
-  type Paging,
-  type ProfileRefView,
-} from './views.js';
-
-export interface BatchRowInfoView {
-  readonly index: number;
-  readonly line: number | null;
-  readonly serialNumber: string | null;
-  readonly groupTag: string | null;
-  readonly status: BatchRowView['status'];
-  readonly deviceId: string | null;
-  readonly profile: ProfileRefView | null;
-  readonly code: string | null;
-  readonly referenceCode: string | null;
-  readonly referenceName: string | null;
-  readonly message: string | null;
-  readonly remedy: string | null;
-  readonly warnings: readonly {
-    readonly code: string;
-    readonly message: string;
-    readonly hint: string;
-  }[];
-}
+import { batchInfos, portalViews, profileRefs, type Paging } from './views.js';
+import type { BatchInfo, BatchRowInfo, Page, ProfileRef } from './contract.js';
 
 /** Batches of the acting organisation, newest first, optionally for one customer. */
 export async function listPortalBatches(
   deps: ServiceDeps,
   actor: Actor,
   query: Paging & { customerId?: string },
-): Promise<PageView<BatchInfoView>> {
+): Promise<Page<BatchInfo>> {
   const orgId = memberOrg(actor);
   const page = await portalViews(deps).batches(orgId, {
     ...(query.customerId ? { customerOrgId: query.customerId } : {}),
@@ -59,7 +32,7 @@ export async function getPortalBatch(
   deps: ServiceDeps,
   actor: Actor,
   batchId: string,
-): Promise<BatchInfoView> {
+): Promise<BatchInfo> {
   const [info] = await batchInfos(deps, [await getBatch(deps, actor, batchId)]);
   return info!;
 }
@@ -70,7 +43,7 @@ export async function getPortalBatchRows(
   actor: Actor,
   batchId: string,
   query: Paging,
-): Promise<PageView<BatchRowInfoView>> {
+): Promise<Page<BatchRowInfo>> {
   const batch = await getBatch(deps, actor, batchId);
   const [rows, profiles] = await Promise.all([
     getBatchRows(deps, actor, batchId, { offset: query.offset, limit: query.limit }),
@@ -86,8 +59,8 @@ export async function getPortalBatchRows(
 
 export function batchRowInfo(
   row: BatchRowView,
-  profiles: ReadonlyMap<string, ProfileRefView>,
-): BatchRowInfoView {
+  profiles: ReadonlyMap<string, ProfileRef>,
+): BatchRowInfo {
   return {
     index: row.index,
     line: row.line,

@@ -18,40 +18,16 @@ import { exactGroupTags, parseAssignmentRule } from '../../domain/assignment-rul
 import type { ServiceDeps } from '../deps.js';
 import { AssignmentPlan } from '../registration/assignment-plan.js';
 import { countDevices, listDevices } from '../devices.js';
-import { deviceInfos, type DeviceInfoView } from './device-views.js';
+import { deviceInfos } from './device-views.js';
 import { toOrgRef } from './relationship-views.js';
 import {
   actingRegistrar,
   portalViews,
   profileRefs,
   relationshipInfo,
-  type OrgRefView,
-  type PageView,
   type Paging,
-  type ProfileRefView,
-  type RelationshipInfoView,
 } from './views.js';
-
-export type { DeviceInfoView };
-
-export interface CustomerSummaryView extends OrgRefView {
-  readonly relationship: RelationshipInfoView;
-  /** Devices this registrar registered for the customer (0 without read_devices). */
-  readonly devices: number;
-}
-
-export interface TagSuggestionView {
-  readonly tag: string;
-  readonly profile: ProfileRefView | null;
-  readonly devices: number;
-}
-
-export interface TagCheckView {
-  readonly groupTag: string;
-  readonly profile: ProfileRefView | null;
-  readonly nearMiss: { readonly tag: string; readonly profile: ProfileRefView } | null;
-  readonly message: string;
-}
+import type { CustomerSummary, DeviceInfo, Page, TagCheck, TagSuggestion } from './contract.js';
 
 /** What the registrar may do for one customer, as of this request. */
 export interface CustomerAccess {
@@ -68,7 +44,7 @@ export async function listCustomers(
   deps: ServiceDeps,
   actor: Actor,
   query: Paging & { search?: string },
-): Promise<PageView<CustomerSummaryView>> {
+): Promise<Page<CustomerSummary>> {
   const registrar = await actingRegistrar(deps, actor);
   const page = await portalViews(deps).registrarCustomers(registrar.id, {
     ...(query.search !== undefined ? { search: query.search } : {}),
@@ -84,7 +60,7 @@ export async function getCustomer(
   deps: ServiceDeps,
   actor: Actor,
   customerId: string,
-): Promise<CustomerSummaryView> {
+): Promise<CustomerSummary> {
   const registrar = await actingRegistrar(deps, actor);
   const row = await currentRelationship(deps, registrar, customerId);
   return (await summarise(deps, registrar, [row]))[0]!;
@@ -117,7 +93,7 @@ export async function listCustomerDevices(
   actor: Actor,
   customerId: string,
   query: Paging & { serial?: string; tag?: string; status?: ProfileAssignmentStatus },
-): Promise<PageView<DeviceInfoView>> {
+): Promise<Page<DeviceInfo>> {
   const { customer } = await customerAccess(deps, actor, customerId, ['read_devices']);
   const serial = query.serial?.trim();
   const filter = {
@@ -151,7 +127,7 @@ export async function tagSuggestions(
   deps: ServiceDeps,
   actor: Actor,
   customerId: string,
-): Promise<TagSuggestionView[]> {
+): Promise<TagSuggestion[]> {
   const { registrar, customer, relationship } = await customerAccess(deps, actor, customerId, [
     'register_devices',
     'read_devices',
@@ -174,7 +150,7 @@ export async function tagSuggestions(
       }),
     ),
   ];
-  const suggestions: TagSuggestionView[] = ruleTags.map((tag) => {
+  const suggestions: TagSuggestion[] = ruleTags.map((tag) => {
     const profileId = plan.profileFor({ id: '', groupTag: tag, purchaseOrderId: null });
     return {
       tag,
@@ -199,7 +175,7 @@ export async function checkTag(
   actor: Actor,
   customerId: string,
   groupTag: string,
-): Promise<TagCheckView> {
+): Promise<TagCheck> {
   const { customer } = await customerAccess(deps, actor, customerId, [
     'register_devices',
     'read_devices',
@@ -274,7 +250,7 @@ async function summarise(
   deps: ServiceDeps,
   registrar: Organisation,
   rows: readonly { customer: Organisation; relationship: Relationship }[],
-): Promise<CustomerSummaryView[]> {
+): Promise<CustomerSummary[]> {
   const now = deps.clock.now();
   const readable = rows.filter((r) => grants(r.relationship, 'read_devices', now));
   const counts = await portalViews(deps).registeredDeviceCounts(

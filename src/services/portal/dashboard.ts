@@ -8,18 +8,7 @@ import type { Actor } from '../../domain/actor.js';
 import type { ProfileAssignmentStatus } from '../../domain/device.js';
 import { PreflightError } from '../../domain/errors.js';
 import type { ServiceDeps } from '../deps.js';
-
-/** The dashboard as the portal sends it (`Dashboard`). */
-export interface DashboardView {
-  readonly devices: number;
-  readonly byStatus: readonly {
-    readonly status: ProfileAssignmentStatus;
-    readonly devices: number;
-  }[];
-  readonly byProfile: readonly { readonly profile: string | null; readonly devices: number }[];
-  readonly registrationsPerDay: readonly { readonly day: string; readonly devices: number }[];
-  readonly partners: number;
-}
+import type { Dashboard } from './contract.js';
 
 /** Every status, in the order a chart shows them; statuses without devices count 0. */
 const statusOrder: readonly ProfileAssignmentStatus[] = [
@@ -36,7 +25,7 @@ export const dashboardDays = 30;
 const dayMs = 86_400_000;
 
 /** The dashboard of the customer `actor` acts for, as of the service clock. */
-export async function customerDashboard(deps: ServiceDeps, actor: Actor): Promise<DashboardView> {
+export async function customerDashboard(deps: ServiceDeps, actor: Actor): Promise<Dashboard> {
   const own =
     actor.kind === 'operator'
       ? undefined

@@ -10,33 +10,8 @@ import { isRegistrar } from '../../domain/organisation.js';
 import type { DeviceCondition, DeviceFilter } from '../../store/device.repo.js';
 import type { ServiceDeps } from '../deps.js';
 import { countDevices, deregisterDevice, listDevices } from '../devices.js';
-import { orgRefsOf, type OrgRefView } from './relationship-views.js';
-
-/** A device as the portal sends it (`DeviceInfo`). */
-export interface DeviceInfoView {
-  readonly id: string;
-  readonly serialNumber: string | null;
-  readonly manufacturer: string | null;
-  readonly model: string | null;
-  readonly productKeyId: string | null;
-  readonly hashDigest: string | null;
-  readonly groupTag: string | null;
-  readonly purchaseOrderId: string | null;
-  readonly assignedUser: string | null;
-  readonly profile: { readonly id: string; readonly displayName: string } | null;
-  readonly profileStatus: ProfileAssignmentStatus;
-  readonly registeredBy: OrgRefView;
-  readonly registeredAt: string;
-  readonly batchId: string;
-}
-
-/** A page of a list and how many items the whole list has. */
-export interface PageView<T> {
-  readonly items: readonly T[];
-  readonly total: number;
-  readonly offset: number;
-  readonly limit: number;
-}
+import { orgRefsOf } from './relationship-views.js';
+import type { DeviceInfo, OrgRef, Page } from './contract.js';
 
 /** The portal's device filters (`DeviceQuery`), paging already defaulted. */
 export interface DevicePageQuery {
@@ -57,7 +32,7 @@ export async function devicePage(
   deps: ServiceDeps,
   actor: Actor,
   query: DevicePageQuery,
-): Promise<PageView<DeviceInfoView>> {
+): Promise<Page<DeviceInfo>> {
   const serial = query.serial?.trim();
   const conditions: DeviceCondition[] = serial
     ? [{ field: 'serialNumber', op: 'contains', value: serial }]
@@ -85,7 +60,7 @@ export async function devicePage(
 export async function deviceInfos(
   deps: ServiceDeps,
   devices: readonly Device[],
-): Promise<DeviceInfoView[]> {
+): Promise<DeviceInfo[]> {
   const profileNames = new Map<string, string>();
   for (const customerOrgId of new Set(devices.map((d) => d.customerOrgId))) {
     for (const profile of await deps.store.repos.profiles.listProfiles(customerOrgId)) {
@@ -96,7 +71,7 @@ export async function deviceInfos(
     deps,
     devices.map((d) => d.registeredByOrgId),
   );
-  const registrarOf = (d: Device): OrgRefView => {
+  const registrarOf = (d: Device): OrgRef => {
     const found = registrars.get(d.registeredByOrgId);
     if (!found) {
       throw new Error(`Device ${d.id} refers to a missing organisation.`);

@@ -7,13 +7,9 @@ import { isPreflightError, PreflightError } from '../../domain/errors.js';
 import type { ServiceDeps } from '../deps.js';
 import { resolveOrganisation } from '../organisations.js';
 import { inviteCustomer } from '../relationships.js';
-import { toRelationshipInfo, type RelationshipInfoView } from './relationship-views.js';
+import { toRelationshipInfo } from './relationship-views.js';
 import { actingRegistrar } from './views.js';
-
-export interface CreatedInvitationView {
-  readonly relationship: RelationshipInfoView;
-  readonly url: string;
-}
+import type { CreatedInvitation } from './contract.js';
 
 /**
  * Invites the customer named by its domain or exact name, for the acting organisation.
@@ -23,7 +19,7 @@ export async function inviteFromPortal(
   deps: ServiceDeps,
   actor: Actor,
   input: { customer: string; permissions?: readonly string[]; expiresInDays?: number },
-): Promise<CreatedInvitationView> {
+): Promise<CreatedInvitation> {
   const registrar = await actingRegistrar(deps, actor);
   const name = input.customer.trim();
   try {

@@ -5,7 +5,6 @@
  */
 import type { Actor } from '../../domain/actor.js';
 import { exactGroupTags, parseAssignmentRule } from '../../domain/assignment-rule.js';
-import type { DeploymentProfileSettings } from '../../domain/deployment-profile.js';
 import { PreflightError, isPreflightError } from '../../domain/errors.js';
 import type { ServiceDeps } from '../deps.js';
 import {
@@ -17,34 +16,11 @@ import {
   type ProfileView,
   type RuleView,
 } from '../profiles.js';
-import { orgRefsOf, type OrgRefView } from './relationship-views.js';
-
-/** A profile as the portal sends it (`ProfileInfo`). */
-export interface ProfileInfoView {
-  readonly id: string;
-  readonly displayName: string;
-  readonly description: string;
-  readonly builtIn: boolean;
-  readonly managedBy: OrgRefView | null;
-  readonly settings: DeploymentProfileSettings;
-  /** Group tags the customer's rules match exactly to select this profile. */
-  readonly tags: readonly string[];
-  readonly devices: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-/** A tag rule as the portal sends it (`TagRuleInfo`). */
-export interface TagRuleInfoView {
-  readonly id: string;
-  readonly profile: { readonly id: string; readonly displayName: string };
-  readonly rule: string;
-  readonly createdAt: string;
-  readonly createdBy: string;
-}
+import { orgRefsOf } from './relationship-views.js';
+import type { ProfileInfo, TagRuleInfo } from './contract.js';
 
 /** The customer's profiles, oldest first (the order in which rules are tried). */
-export async function profileInfos(deps: ServiceDeps, actor: Actor): Promise<ProfileInfoView[]> {
+export async function profileInfos(deps: ServiceDeps, actor: Actor): Promise<ProfileInfo[]> {
   const profiles = await listProfiles(deps, actor);
   return withFigures(deps, actor, profiles);
 }
@@ -54,7 +30,7 @@ export async function profileInfo(
   deps: ServiceDeps,
   actor: Actor,
   profileId: string,
-): Promise<ProfileInfoView> {
+): Promise<ProfileInfo> {
   const [found] = await withFigures(deps, actor, [await getProfile(deps, actor, profileId)]);
   return found!;
 }
@@ -71,7 +47,7 @@ export async function createProfileInfo(
     readonly description?: string | undefined;
     readonly settings?: Readonly<Record<string, unknown>> | undefined;
   },
-): Promise<ProfileInfoView> {
+): Promise<ProfileInfo> {
   let created: ProfileView;
   try {
     created = await createProfile(deps, actor, {
@@ -103,7 +79,7 @@ export async function createProfileInfo(
 }
 
 /** The customer's tag rules, in the order they are tried, each naming its profile. */
-export async function tagRuleInfos(deps: ServiceDeps, actor: Actor): Promise<TagRuleInfoView[]> {
+export async function tagRuleInfos(deps: ServiceDeps, actor: Actor): Promise<TagRuleInfo[]> {
   const rules = await listTagRules(deps, actor);
   const names = new Map((await listProfiles(deps, actor)).map((p) => [p.id, p.displayName]));
   return rules.map((rule) => toTagRuleInfo(rule, names));
@@ -122,7 +98,7 @@ export async function createTagRuleInfo(
     readonly rule?: string | undefined;
     readonly groupTag?: string | undefined;
   },
-): Promise<TagRuleInfoView> {
+): Promise<TagRuleInfo> {
   if ((input.rule === undefined) === (input.groupTag === undefined)) {
     throw new PreflightError(
       'input.invalid',
@@ -144,7 +120,7 @@ async function withFigures(
   deps: ServiceDeps,
   actor: Actor,
   profiles: readonly ProfileView[],
-): Promise<ProfileInfoView[]> {
+): Promise<ProfileInfo[]> {
   if (profiles.length === 0) {
     return [];
   }
@@ -179,7 +155,7 @@ async function withFigures(
   }));
 }
 
-function toTagRuleInfo(rule: RuleView, profileNames: ReadonlyMap<string, string>): TagRuleInfoView {
+function toTagRuleInfo(rule: RuleView, profileNames: ReadonlyMap<string, string>): TagRuleInfo {
   return {
     id: rule.id,
     profile: { id: rule.profileId, displayName: profileNames.get(rule.profileId) ?? '' },

@@ -7,11 +7,7 @@
 import { can } from '../../access/policy.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Organisation } from '../../domain/organisation.js';
-import type {
-  RelationshipKind,
-  RelationshipPermission,
-  RelationshipStatus,
-} from '../../domain/relationship.js';
+import type { RelationshipPermission } from '../../domain/relationship.js';
 import type { ServiceDeps } from '../deps.js';
 import {
   acceptInvitation,
@@ -20,39 +16,11 @@ import {
   revokeRelationship,
   type RelationshipView,
 } from '../relationships.js';
-
-/** An organisation as a list names it (the portal's `OrgRef`). */
-export interface OrgRefView {
-  readonly id: string;
-  readonly displayName: string;
-  readonly kind: Organisation['kind'];
-  readonly domain: string | null;
-}
-
-/** A relationship as the portal sends it (`RelationshipInfo`). */
-export interface RelationshipInfoView {
-  readonly id: string;
-  readonly kind: RelationshipKind;
-  readonly status: RelationshipStatus;
-  readonly permissions: readonly RelationshipPermission[];
-  readonly registrar: OrgRefView;
-  readonly customer: OrgRefView;
-  readonly createdAt: string;
-  readonly invitationExpiresAt: string | null;
-  readonly acceptedAt: string | null;
-  readonly endedAt: string | null;
-}
-
-/** What an invitation link offers (`InvitationPreview`). */
-export interface InvitationPreviewView {
-  readonly relationship: RelationshipInfoView;
-  readonly grants: readonly string[];
-  readonly canAccept: boolean;
-}
+import type { InvitationPreview, OrgRef, RelationshipInfo } from './contract.js';
 
 export function toOrgRef(
   org: Pick<Organisation, 'id' | 'displayName' | 'kind' | 'domain'>,
-): OrgRefView {
+): OrgRef {
   return { id: org.id, displayName: org.displayName, kind: org.kind, domain: org.domain };
 }
 
@@ -63,10 +31,10 @@ export function toOrgRef(
 export async function orgRefsOf(
   deps: ServiceDeps,
   ids: Iterable<string | null>,
-): Promise<Map<string, OrgRefView>> {
+): Promise<Map<string, OrgRef>> {
   const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
   const found = await Promise.all(wanted.map((id) => deps.store.repos.organisations.findById(id)));
-  const refs = new Map<string, OrgRefView>();
+  const refs = new Map<string, OrgRef>();
   for (const org of found) {
     if (org) {
       refs.set(org.id, toOrgRef(org));
@@ -75,7 +43,7 @@ export async function orgRefsOf(
   return refs;
 }
 
-export function toRelationshipInfo(rel: RelationshipView): RelationshipInfoView {
+export function toRelationshipInfo(rel: RelationshipView): RelationshipInfo {
   return {
     id: rel.id,
     kind: rel.kind,
@@ -114,7 +82,7 @@ export function grantSentences(rel: RelationshipView): string[] {
 export async function relationshipInfos(
   deps: ServiceDeps,
   actor: Actor,
-): Promise<RelationshipInfoView[]> {
+): Promise<RelationshipInfo[]> {
   return (await listRelationships(deps, actor)).map(toRelationshipInfo);
 }
 
@@ -127,7 +95,7 @@ export async function invitationPreview(
   deps: ServiceDeps,
   actor: Actor,
   token: string,
-): Promise<InvitationPreviewView> {
+): Promise<InvitationPreview> {
   const rel = await previewInvitation(deps, token);
   return {
     relationship: toRelationshipInfo(rel),
@@ -141,7 +109,7 @@ export async function acceptInvitationInfo(
   deps: ServiceDeps,
   actor: Actor,
   token: string,
-): Promise<RelationshipInfoView> {
+): Promise<RelationshipInfo> {
   return toRelationshipInfo(await acceptInvitation(deps, actor, token));
 }
 
@@ -150,6 +118,6 @@ export async function revokeRelationshipInfo(
   deps: ServiceDeps,
   actor: Actor,
   id: string,
-): Promise<RelationshipInfoView> {
+): Promise<RelationshipInfo> {
   return toRelationshipInfo(await revokeRelationship(deps, actor, id));
 }

@@ -16,7 +16,15 @@ import { dryRunBatch, submitBatch } from '../registration/register.js';
 import type { BatchSubmission } from '../registration/submit-batch.js';
 import { customerAccess } from './customers.js';
 import { toOrgRef } from './relationship-views.js';
-import { batchInfo, profileRefs, type BatchInfoView, type ProfileRefView } from './views.js';
+import { batchInfo, profileRefs } from './views.js';
+import type {
+  BatchInfo,
+  FileIssue,
+  Preview,
+  PreviewRow,
+  PreviewVerdict,
+  ProfileRef,
+} from './contract.js';
 
 /** A device file as uploaded, with the options chosen beside it. */
 export interface DeviceUpload {
@@ -26,50 +34,6 @@ export interface DeviceUpload {
   /** The group name: the tag of every row without one of its own. */
   readonly groupTag?: string | undefined;
   readonly strictTags?: boolean | undefined;
-}
-
-export type PreviewVerdict =
-  'would_register' | 'already_registered' | 'other_customer' | 'duplicate' | 'invalid';
-
-export interface FileIssueView {
-  readonly severity: 'error' | 'warning';
-  readonly code: string;
-  readonly line: number;
-  readonly column: string | null;
-  readonly message: string;
-  readonly hint: string;
-}
-
-export interface PreviewRowView {
-  readonly line: number | null;
-  readonly serialNumber: string | null;
-  readonly groupTag: string | null;
-  readonly verdict: PreviewVerdict;
-  readonly code: string | null;
-  readonly referenceCode: string | null;
-  readonly referenceName: string | null;
-  readonly message: string | null;
-  readonly remedy: string | null;
-  readonly profile: ProfileRefView | null;
-  readonly warnings: readonly {
-    readonly code: string;
-    readonly message: string;
-    readonly hint: string;
-  }[];
-}
-
-export interface PreviewView {
-  readonly file: {
-    readonly ok: boolean;
-    readonly fileName: string;
-    readonly layout: string | null;
-    readonly encoding: string;
-    readonly delimiter: string;
-    readonly devices: number;
-  };
-  readonly issues: readonly FileIssueView[];
-  readonly rows: readonly PreviewRowView[];
-  readonly counts: Readonly<Record<PreviewVerdict, number>> & { readonly warnings: number };
 }
 
 /** Rows a preview lists; the counts cover every row. */
@@ -87,13 +51,13 @@ export async function previewUpload(
   deps: ServiceDeps,
   actor: Actor,
   upload: DeviceUpload,
-): Promise<PreviewView> {
+): Promise<Preview> {
   const { registrar, customer } = await customerAccess(deps, actor, upload.customerId, [
     'register_devices',
   ]);
   const fileName = upload.fileName?.trim() || defaultFileName;
   const report = await checkCsv(upload.bytes);
-  const issues: FileIssueView[] = report.issues.map((i) => ({
+  const issues: FileIssue[] = report.issues.map((i) => ({
     severity: i.severity,
     code: i.code,
     line: i.line,
@@ -167,7 +131,7 @@ export async function submitUpload(
   deps: ServiceDeps,
   actor: Actor,
   upload: DeviceUpload,
-): Promise<BatchInfoView> {
+): Promise<BatchInfo> {
   const { registrar, customer } = await customerAccess(deps, actor, upload.customerId, [
     'register_devices',
   ]);
@@ -213,10 +177,7 @@ function groupName(value: string | undefined): string | null {
   return tag;
 }
 
-function previewRow(
-  row: BatchRowView,
-  profiles: ReadonlyMap<string, ProfileRefView>,
-): PreviewRowView {
+function previewRow(row: BatchRowView, profiles: ReadonlyMap<string, ProfileRef>): PreviewRow {
   return {
     line: row.line,
     serialNumber: row.serialNumber,

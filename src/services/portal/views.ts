@@ -1,6 +1,6 @@
 /**
  * The shapes the portal's partner/OEM views return: plain objects matching the portal
- * contract (src/http/routes/portal/contract.ts), built field by field so nothing internal
+ * contract (src/services/portal/contract.ts), built field by field so nothing internal
  * (who accepted, token digests, leases) leaves the service. Organisations and
  * relationships are presented as the customer views present them.
  * @module
@@ -13,42 +13,12 @@ import { PortalViewRepo } from '../../store/portal-view.repo.js';
 import type { Repos } from '../../store/store.js';
 import type { BatchView } from '../registration/batch-view.js';
 import type { ServiceDeps } from '../deps.js';
-import {
-  toOrgRef,
-  toRelationshipInfo,
-  type OrgRefView,
-  type RelationshipInfoView,
-} from './relationship-views.js';
-
-export type { PageView } from './device-views.js';
-export type { OrgRefView, RelationshipInfoView };
-
-export interface ProfileRefView {
-  readonly id: string;
-  readonly displayName: string;
-}
+import { toOrgRef, toRelationshipInfo } from './relationship-views.js';
+import type { BatchInfo, OrgRef, ProfileRef, RelationshipInfo } from './contract.js';
 
 export interface Paging {
   readonly offset: number;
   readonly limit: number;
-}
-
-export interface BatchInfoView {
-  readonly id: string;
-  readonly customer: OrgRefView;
-  readonly registrar: OrgRefView;
-  readonly status: BatchView['status'];
-  readonly source: string;
-  readonly fileName: string | null;
-  readonly groupTag: string | null;
-  readonly totalRows: number;
-  readonly registeredRows: number;
-  readonly failedRows: number;
-  readonly warningRows: number;
-  readonly createdAt: string;
-  readonly createdBy: string;
-  readonly finishedAt: string | null;
-  readonly failureReason: string | null;
 }
 
 /** A relationship with its status as of `now`, between the two organisations named. */
@@ -57,15 +27,11 @@ export function relationshipInfo(
   registrar: Pick<Organisation, 'id' | 'displayName' | 'kind' | 'domain'>,
   customer: Pick<Organisation, 'id' | 'displayName' | 'kind' | 'domain'>,
   now: Date,
-): RelationshipInfoView {
+): RelationshipInfo {
   return toRelationshipInfo({ ...rel, status: effectiveStatus(rel, now), registrar, customer });
 }
 
-export function batchInfo(
-  batch: BatchView,
-  registrar: OrgRefView,
-  customer: OrgRefView,
-): BatchInfoView {
+export function batchInfo(batch: BatchView, registrar: OrgRef, customer: OrgRef): BatchInfo {
   return {
     id: batch.id,
     customer,
@@ -89,7 +55,7 @@ export function batchInfo(
 export async function profileRefs(
   repos: Repos,
   customerOrgId: string,
-): Promise<Map<string, ProfileRefView>> {
+): Promise<Map<string, ProfileRef>> {
   const profiles = await repos.profiles.listProfiles(customerOrgId);
   return new Map(profiles.map((p) => [p.id, { id: p.id, displayName: p.display_name }]));
 }
@@ -98,9 +64,9 @@ export async function profileRefs(
 export async function batchInfos(
   deps: ServiceDeps,
   batches: readonly BatchView[],
-): Promise<BatchInfoView[]> {
+): Promise<BatchInfo[]> {
   const ids = batches.flatMap((b) => [b.registrarOrgId, b.customerOrgId]);
-  const orgs = new Map<string, OrgRefView>();
+  const orgs = new Map<string, OrgRef>();
   for (const id of new Set(ids)) {
     const org = await deps.store.repos.organisations.findById(id);
     if (!org) {

@@ -1,4 +1,4 @@
-import type { ProblemBody } from '../../../src/http/routes/portal/contract';
+import type { ProblemBody } from '../../../src/services/portal/contract';
 
 /** Where the portal's JSON API lives (contract.ts: every path is under it). */
 export const apiBase = '/portal/api';

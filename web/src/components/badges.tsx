@@ -4,7 +4,7 @@ import type {
   BatchInfo,
   DeviceInfo,
   RelationshipInfo,
-} from '../../../src/http/routes/portal/contract';
+} from '../../../src/services/portal/contract';
 
 type Color = NonNullable<BadgeProps['color']>;
 

@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../../src/http/routes/portal/contract';
+import type { SessionInfo } from '../../../src/services/portal/contract';
 
 export interface NavItem {
   readonly to: string;

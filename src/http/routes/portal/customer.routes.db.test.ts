@@ -24,7 +24,7 @@ import type {
   ProfileInfo,
   RelationshipInfo,
   TagRuleInfo,
-} from './contract.js';
+} from '../../../services/portal/contract.js';
 
 const api = '/portal/api';
 

@@ -36,7 +36,7 @@ import type {
   ProfileInfo,
   RelationshipInfo,
   TagRuleInfo,
-} from './contract.js';
+} from '../../../services/portal/contract.js';
 
 /** Route config of a portal route: a signed-in user, Preflight's own error shape. */
 function session(who: PortalAccess['who'], roles?: readonly Role[]) {

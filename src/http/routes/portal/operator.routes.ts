@@ -10,7 +10,7 @@ import type {
   CreateUserRequest,
   OrgRef,
   Page,
-} from './contract.js';
+} from '../../../services/portal/contract.js';
 import { orgKindSchema, orgRefOf, orgRefSchema, roleSchema } from './session.present.js';
 
 const access = { kind: 'session', who: 'operator' } as const;

@@ -26,7 +26,7 @@ import type {
   ProblemBody,
   TagCheck,
   TagSuggestion,
-} from './contract.js';
+} from '../../../services/portal/contract.js';
 
 const api = '/portal/api';
 const managedTag = 'Microsoft365Managed_Autopilot';

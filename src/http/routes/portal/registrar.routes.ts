@@ -40,7 +40,7 @@ import type {
   Preview,
   TagCheck,
   TagSuggestion,
-} from './contract.js';
+} from '../../../services/portal/contract.js';
 
 /** A device file of about 16 000 devices with 4 KB hashes. */
 export const uploadBodyLimit = 64 * 1024 * 1024;

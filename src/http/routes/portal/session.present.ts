@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Organisation } from '../../../domain/organisation.js';
 import type { SessionState } from '../../../services/sessions.js';
-import type { MembershipInfo, OrgRef, SessionInfo } from './contract.js';
+import type { MembershipInfo, OrgRef, SessionInfo } from '../../../services/portal/contract.js';
 
 /** An organisation as the portal shows it. */
 export function orgRefOf(org: Organisation): OrgRef {

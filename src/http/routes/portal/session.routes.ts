@@ -16,7 +16,7 @@ import type {
   SetupRequest,
   SignInRequest,
   SwitchOrganisationRequest,
-} from './contract.js';
+} from '../../../services/portal/contract.js';
 import { sessionInfoOf, sessionInfoSchema } from './session.present.js';
 
 const email = Type.String({ minLength: 1, maxLength: 320 });

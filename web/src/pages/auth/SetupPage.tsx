@@ -2,7 +2,7 @@ import { Body1, Button, Field, Input } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import type { SessionInfo, SetupState } from '../../../../src/http/routes/portal/contract';
+import type { SessionInfo, SetupState } from '../../../../src/services/portal/contract';
 import { ApiError, api } from '../../api/client';
 import { AppLink, Loading, ProblemAlert, useApi } from '../../components';
 import { useSession } from '../../session';

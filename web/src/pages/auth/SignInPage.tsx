@@ -2,7 +2,7 @@ import { Button, Field, Input } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
-import type { SessionInfo } from '../../../../src/http/routes/portal/contract';
+import type { SessionInfo } from '../../../../src/services/portal/contract';
 import { api } from '../../api/client';
 import { Loading, ProblemAlert } from '../../components';
 import { useSession } from '../../session';

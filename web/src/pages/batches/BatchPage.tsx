@@ -19,7 +19,7 @@ import {
 import { ArrowDownload20Regular } from '@fluentui/react-icons/svg/arrow-download';
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import type { BatchInfo, BatchRowInfo, Page } from '../../../../src/http/routes/portal/contract';
+import type { BatchInfo, BatchRowInfo, Page } from '../../../../src/services/portal/contract';
 import { apiUrl } from '../../api/client';
 import {
   AppLink,

@@ -6,7 +6,7 @@ import {
   TableHeaderCell,
   TableRow,
 } from '@fluentui/react-components';
-import type { BatchInfo } from '../../../../src/http/routes/portal/contract';
+import type { BatchInfo } from '../../../../src/services/portal/contract';
 import { AppLink, BatchStatusBadge, formatDateTime } from '../../components';
 import { useTableStyles } from '../../layout/tableStyles';
 

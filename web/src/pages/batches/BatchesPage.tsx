@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { BatchInfo, Page } from '../../../../src/http/routes/portal/contract';
+import type { BatchInfo, Page } from '../../../../src/services/portal/contract';
 import { EmptyState, Loading, PageHeader, Pager, ProblemAlert, useApi } from '../../components';
 import { useSession } from '../../session';
 import { BatchTable } from './BatchTable';

@@ -8,7 +8,7 @@ import {
   Text,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { AuditEntry, Page } from '../../../../src/http/routes/portal/contract';
+import type { AuditEntry, Page } from '../../../../src/services/portal/contract';
 import {
   EmptyState,
   Loading,

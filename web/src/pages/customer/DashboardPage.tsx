@@ -25,7 +25,7 @@ import {
 } from 'recharts';
 import type { BarShapeProps } from 'recharts';
 import type { ProfileAssignmentStatus } from '../../../../src/domain/device';
-import type { Dashboard } from '../../../../src/http/routes/portal/contract';
+import type { Dashboard } from '../../../../src/services/portal/contract';
 import {
   AppLink,
   EmptyState,

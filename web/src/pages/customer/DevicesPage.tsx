@@ -16,7 +16,7 @@ import {
 import { useEffect, useState } from 'react';
 import type { ProfileAssignmentStatus } from '../../../../src/domain/device';
 import { findNearMiss } from '../../../../src/domain/tag-match';
-import type { DeviceInfo, Page, ProfileInfo } from '../../../../src/http/routes/portal/contract';
+import type { DeviceInfo, Page, ProfileInfo } from '../../../../src/services/portal/contract';
 import { api } from '../../api/client';
 import {
   EmptyState,

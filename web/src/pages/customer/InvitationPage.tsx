@@ -16,7 +16,7 @@ import type {
   InvitationPreview,
   RelationshipInfo,
   SessionInfo,
-} from '../../../../src/http/routes/portal/contract';
+} from '../../../../src/services/portal/contract';
 import { api } from '../../api/client';
 import {
   AppLink,

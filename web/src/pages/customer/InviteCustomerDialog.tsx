@@ -19,7 +19,7 @@ import type { RelationshipPermission } from '../../../../src/domain/relationship
 import type {
   CreateInvitationRequest,
   CreatedInvitation,
-} from '../../../../src/http/routes/portal/contract';
+} from '../../../../src/services/portal/contract';
 import { ApiError, api } from '../../api/client';
 import { ProblemAlert } from '../../components';
 import { CopyField } from './CopyField';

@@ -24,10 +24,7 @@ import type {
   OobeSettings,
   OobeUserType,
 } from '../../../../src/domain/deployment-profile';
-import type {
-  CreateProfileRequest,
-  ProfileInfo,
-} from '../../../../src/http/routes/portal/contract';
+import type { CreateProfileRequest, ProfileInfo } from '../../../../src/services/portal/contract';
 import { ApiError, api } from '../../api/client';
 import { ProblemAlert } from '../../components';
 import { usePageStyles } from './styles';

@@ -11,7 +11,7 @@ import {
 } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import type { ProfileInfo } from '../../../../src/http/routes/portal/contract';
+import type { ProfileInfo } from '../../../../src/services/portal/contract';
 import { EmptyState, Loading, PageHeader, ProblemAlert, useApi } from '../../components';
 import { useSession } from '../../session';
 import { NewProfileDialog } from './NewProfileDialog';

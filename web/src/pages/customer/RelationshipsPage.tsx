@@ -11,7 +11,7 @@ import {
 } from '@fluentui/react-components';
 import { PersonAddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import type { OrgRef, RelationshipInfo } from '../../../../src/http/routes/portal/contract';
+import type { OrgRef, RelationshipInfo } from '../../../../src/services/portal/contract';
 import { api } from '../../api/client';
 import {
   EmptyState,

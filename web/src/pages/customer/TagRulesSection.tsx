@@ -21,7 +21,7 @@ import type {
   CreateTagRuleRequest,
   ProfileInfo,
   TagRuleInfo,
-} from '../../../../src/http/routes/portal/contract';
+} from '../../../../src/services/portal/contract';
 import { ApiError, api } from '../../api/client';
 import { EmptyState, Loading, ProblemAlert, formatDateTime, useApi } from '../../components';
 import { ConfirmDialog } from './ConfirmDialog';

@@ -20,7 +20,7 @@ import type {
   CreateUserRequest,
   CreatedUser,
   OrgRef,
-} from '../../../../src/http/routes/portal/contract';
+} from '../../../../src/services/portal/contract';
 import { ApiError, api } from '../../api/client';
 import { ProblemAlert } from '../../components';
 import { CopyField } from '../customer/CopyField';

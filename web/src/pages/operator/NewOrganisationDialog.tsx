@@ -13,10 +13,7 @@ import {
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { OrgKind } from '../../../../src/domain/organisation';
-import type {
-  CreateOrganisationRequest,
-  OrgRef,
-} from '../../../../src/http/routes/portal/contract';
+import type { CreateOrganisationRequest, OrgRef } from '../../../../src/services/portal/contract';
 import { ApiError, api } from '../../api/client';
 import { ProblemAlert } from '../../components';
 import { usePageStyles } from '../customer/styles';

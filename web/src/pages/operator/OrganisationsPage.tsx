@@ -12,7 +12,7 @@ import {
 } from '@fluentui/react-components';
 import { AddRegular, PersonAddRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
-import type { OrgRef, Page } from '../../../../src/http/routes/portal/contract';
+import type { OrgRef, Page } from '../../../../src/services/portal/contract';
 import { EmptyState, Loading, PageHeader, Pager, ProblemAlert, useApi } from '../../components';
 import { usePageStyles } from '../customer/styles';
 import { useDialog } from '../customer/useDialog';

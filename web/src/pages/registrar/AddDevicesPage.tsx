@@ -11,7 +11,7 @@ import {
 import { ArrowDownload20Regular } from '@fluentui/react-icons/svg/arrow-download';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import type { BatchInfo } from '../../../../src/http/routes/portal/contract';
+import type { BatchInfo } from '../../../../src/services/portal/contract';
 import { ApiError, api, apiUrl } from '../../api/client';
 import { AppLink, PageHeader, ProblemAlert } from '../../components';
 import { useDebounced } from '../../layout/useDebounced';

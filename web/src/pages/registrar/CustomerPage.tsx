@@ -13,7 +13,7 @@ import { Add20Regular } from '@fluentui/react-icons/svg/add';
 import { ArrowDownload20Regular } from '@fluentui/react-icons/svg/arrow-download';
 import { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import type { BatchInfo, Page } from '../../../../src/http/routes/portal/contract';
+import type { BatchInfo, Page } from '../../../../src/services/portal/contract';
 import { apiUrl } from '../../api/client';
 import {
   AppLink,

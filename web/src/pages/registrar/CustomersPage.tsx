@@ -9,7 +9,7 @@ import {
   TableRow,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
-import type { CustomerSummary, Page } from '../../../../src/http/routes/portal/contract';
+import type { CustomerSummary, Page } from '../../../../src/services/portal/contract';
 import {
   AppLink,
   EmptyState,

@@ -10,7 +10,7 @@ import {
   TableRow,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
-import type { DeviceInfo, Page } from '../../../../src/http/routes/portal/contract';
+import type { DeviceInfo, Page } from '../../../../src/services/portal/contract';
 import {
   AppLink,
   EmptyState,

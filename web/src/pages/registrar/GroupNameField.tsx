@@ -10,7 +10,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { TagCheck, TagSuggestion } from '../../../../src/http/routes/portal/contract';
+import type { TagCheck, TagSuggestion } from '../../../../src/services/portal/contract';
 import { useApi } from '../../components';
 import { useDebounced } from '../../layout/useDebounced';
 

@@ -17,11 +17,7 @@ import {
 } from '@fluentui/react-components';
 import type { BadgeProps } from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
-import type {
-  Preview,
-  PreviewRow,
-  PreviewVerdict,
-} from '../../../../src/http/routes/portal/contract';
+import type { Preview, PreviewRow, PreviewVerdict } from '../../../../src/services/portal/contract';
 import { Loading, Pager, ProblemAlert } from '../../components';
 import { useTableStyles } from '../../layout/tableStyles';
 import type { PreviewState } from './usePreview';

@@ -1,4 +1,4 @@
-import type { CustomerSummary } from '../../../../src/http/routes/portal/contract';
+import type { CustomerSummary } from '../../../../src/services/portal/contract';
 import { useApi } from '../../components';
 
 /** The customer a registrar page is about (404 when there is no relationship with it). */

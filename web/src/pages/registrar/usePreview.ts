@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Preview } from '../../../../src/http/routes/portal/contract';
+import type { Preview } from '../../../../src/services/portal/contract';
 import { api } from '../../api/client';
 import type { Query } from '../../api/client';
 

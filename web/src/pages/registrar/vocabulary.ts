@@ -1,4 +1,4 @@
-import type { PreviewVerdict, RelationshipInfo } from '../../../../src/http/routes/portal/contract';
+import type { PreviewVerdict, RelationshipInfo } from '../../../../src/services/portal/contract';
 
 export const permissionLabels: Readonly<Record<RelationshipInfo['permissions'][number], string>> = {
   register_devices: 'register',

@@ -13,15 +13,15 @@
  * - Lists page with `offset` and `limit` (default 50, at most 500) and return `total`.
  * @module
  */
-import type { ProfileAssignmentStatus } from '../../../domain/device.js';
-import type { DeploymentProfileSettings } from '../../../domain/deployment-profile.js';
-import type { OrgKind } from '../../../domain/organisation.js';
+import type { ProfileAssignmentStatus } from '../../domain/device.js';
+import type { DeploymentProfileSettings } from '../../domain/deployment-profile.js';
+import type { OrgKind } from '../../domain/organisation.js';
 import type {
   RelationshipKind,
   RelationshipPermission,
   RelationshipStatus,
-} from '../../../domain/relationship.js';
-import type { Role } from '../../../domain/user.js';
+} from '../../domain/relationship.js';
+import type { Role } from '../../domain/user.js';
 
 /** The error body of every portal route (the `preflight` wire family). */
 export interface ProblemBody {
@@ -45,6 +45,12 @@ export interface Page<T> {
 // Session, sign-in, first run, operator
 // ---------------------------------------------------------------------------------------
 
+/** A deployment profile, by id and name. */
+export interface ProfileRef {
+  readonly id: string;
+  readonly displayName: string;
+}
+
 export interface OrgRef {
   readonly id: string;
   readonly displayName: string;
@@ -58,7 +64,11 @@ export interface MembershipInfo extends OrgRef {
 
 /** `GET /session`, and the answer of sign-in, setup and organisation switch. */
 export interface SessionInfo {
-  readonly user: { readonly id: string; readonly email: string; readonly mustChangePassword: boolean };
+  readonly user: {
+    readonly id: string;
+    readonly email: string;
+    readonly mustChangePassword: boolean;
+  };
   /** The user administers the whole service (created through the first-run link or the CLI). */
   readonly operator: boolean;
   /** The organisation the user acts for now (null for an operator without memberships). */
@@ -182,7 +192,7 @@ export interface DeviceInfo {
   readonly groupTag: string | null;
   readonly purchaseOrderId: string | null;
   readonly assignedUser: string | null;
-  readonly profile: { readonly id: string; readonly displayName: string } | null;
+  readonly profile: ProfileRef | null;
   readonly profileStatus: ProfileAssignmentStatus;
   readonly registeredBy: OrgRef;
   readonly registeredAt: string;
@@ -210,7 +220,7 @@ export interface DeviceQuery {
 export interface TagSuggestion {
   readonly tag: string;
   /** The profile a device with exactly this tag receives, if any. */
-  readonly profile: { readonly id: string; readonly displayName: string } | null;
+  readonly profile: ProfileRef | null;
   readonly devices: number;
 }
 
@@ -222,9 +232,9 @@ export interface TagSuggestion {
 export interface TagCheck {
   readonly groupTag: string;
   /** The profile an exact match gives, or null. */
-  readonly profile: { readonly id: string; readonly displayName: string } | null;
+  readonly profile: ProfileRef | null;
   /** A rule's tag this one nearly matches (case, spaces, -/_, one or two edits), when no exact match. */
-  readonly nearMiss: { readonly tag: string; readonly profile: { readonly id: string; readonly displayName: string } } | null;
+  readonly nearMiss: { readonly tag: string; readonly profile: ProfileRef } | null;
   /** One sentence for the user, e.g. 'No profile: did you mean "Microsoft365Managed_Autopilot"?'. */
   readonly message: string;
 }
@@ -273,8 +283,12 @@ export interface PreviewRow {
   readonly referenceName: string | null;
   readonly message: string | null;
   readonly remedy: string | null;
-  readonly profile: { readonly id: string; readonly displayName: string } | null;
-  readonly warnings: readonly { readonly code: string; readonly message: string; readonly hint: string }[];
+  readonly profile: ProfileRef | null;
+  readonly warnings: readonly {
+    readonly code: string;
+    readonly message: string;
+    readonly hint: string;
+  }[];
 }
 
 export interface Preview {
@@ -297,7 +311,8 @@ export interface BatchInfo {
   readonly id: string;
   readonly customer: OrgRef;
   readonly registrar: OrgRef;
-  readonly status: 'receiving' | 'queued' | 'processing' | 'finished' | 'finished_with_errors' | 'failed';
+  readonly status:
+    'receiving' | 'queued' | 'processing' | 'finished' | 'finished_with_errors' | 'failed';
   readonly source: string;
   readonly fileName: string | null;
   readonly groupTag: string | null;
@@ -318,13 +333,17 @@ export interface BatchRowInfo {
   readonly groupTag: string | null;
   readonly status: 'pending' | 'registered' | 'failed';
   readonly deviceId: string | null;
-  readonly profile: { readonly id: string; readonly displayName: string } | null;
+  readonly profile: ProfileRef | null;
   readonly code: string | null;
   readonly referenceCode: string | null;
   readonly referenceName: string | null;
   readonly message: string | null;
   readonly remedy: string | null;
-  readonly warnings: readonly { readonly code: string; readonly message: string; readonly hint: string }[];
+  readonly warnings: readonly {
+    readonly code: string;
+    readonly message: string;
+    readonly hint: string;
+  }[];
 }
 
 // `GET /batches?customerId=&offset=&limit=` → Page<BatchInfo> (batches the acting org registered, or — for a customer — received)
@@ -359,7 +378,7 @@ export interface CreateProfileRequest {
 
 export interface TagRuleInfo {
   readonly id: string;
-  readonly profile: { readonly id: string; readonly displayName: string };
+  readonly profile: ProfileRef;
   /** The rule as written, e.g. `(device.devicePhysicalIds -any (_ -eq "[OrderID]:Sales"))`. */
   readonly rule: string;
   readonly createdAt: string;
@@ -391,7 +410,10 @@ export interface AuditEntry {
 /** `GET /dashboard` (customer) → Dashboard. */
 export interface Dashboard {
   readonly devices: number;
-  readonly byStatus: readonly { readonly status: ProfileAssignmentStatus; readonly devices: number }[];
+  readonly byStatus: readonly {
+    readonly status: ProfileAssignmentStatus;
+    readonly devices: number;
+  }[];
   readonly byProfile: readonly { readonly profile: string | null; readonly devices: number }[];
   /** The last 30 days, oldest first, days without registrations included (count 0). */
   readonly registrationsPerDay: readonly { readonly day: string; readonly devices: number }[];

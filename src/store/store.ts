@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { AuditRepo } from './audit.repo.js';
 import { BatchRepo } from './batch.repo.js';
 import { DashboardRepo } from './dashboard.repo.js';
+import { PortalViewRepo } from './portal-view.repo.js';
 import type { Database } from './database.js';
 import { DevicePinRepo } from './device-pin.repo.js';
 import { DeviceRepo } from './device.repo.js';
@@ -28,6 +29,7 @@ export interface Repos {
   readonly importedIdentities: ImportedIdentityRepo;
   readonly devicePins: DevicePinRepo;
   readonly dashboard: DashboardRepo;
+  readonly portalViews: PortalViewRepo;
   readonly sessions: SessionRepo;
 }
 
@@ -44,6 +46,7 @@ function bindRepos(db: Kysely<Schema>, dialect: DialectInfo): Repos {
     importedIdentities: new ImportedIdentityRepo(db, dialect),
     devicePins: new DevicePinRepo(db),
     dashboard: new DashboardRepo(db),
+    portalViews: new PortalViewRepo(db),
     sessions: new SessionRepo(db),
   };
 }

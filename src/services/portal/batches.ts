@@ -8,7 +8,7 @@ import { PreflightError } from '../../domain/errors.js';
 import type { ServiceDeps } from '../deps.js';
 import { toBatchView, type BatchRowView } from '../registration/batch-view.js';
 import { getBatch, getBatchRows } from '../registration/register.js';
-import { batchInfos, portalViews, profileRefs, type Paging } from './views.js';
+import { batchInfos, profileRefs, type Paging } from './views.js';
 import type { BatchInfo, BatchRowInfo, Page, ProfileRef } from './contract.js';
 
 /** Batches of the acting organisation, newest first, optionally for one customer. */
@@ -18,7 +18,7 @@ export async function listPortalBatches(
   query: Paging & { customerId?: string },
 ): Promise<Page<BatchInfo>> {
   const orgId = memberOrg(actor);
-  const page = await portalViews(deps).batches(orgId, {
+  const page = await deps.store.repos.portalViews.batches(orgId, {
     ...(query.customerId ? { customerOrgId: query.customerId } : {}),
     offset: query.offset,
     limit: query.limit,

@@ -20,13 +20,7 @@ import { AssignmentPlan } from '../registration/assignment-plan.js';
 import { countDevices, listDevices } from '../devices.js';
 import { deviceInfos } from './device-views.js';
 import { toOrgRef } from './relationship-views.js';
-import {
-  actingRegistrar,
-  portalViews,
-  profileRefs,
-  relationshipInfo,
-  type Paging,
-} from './views.js';
+import { actingRegistrar, profileRefs, relationshipInfo, type Paging } from './views.js';
 import type { CustomerSummary, DeviceInfo, Page, TagCheck, TagSuggestion } from './contract.js';
 
 /** What the registrar may do for one customer, as of this request. */
@@ -46,7 +40,7 @@ export async function listCustomers(
   query: Paging & { search?: string },
 ): Promise<Page<CustomerSummary>> {
   const registrar = await actingRegistrar(deps, actor);
-  const page = await portalViews(deps).registrarCustomers(registrar.id, {
+  const page = await deps.store.repos.portalViews.registrarCustomers(registrar.id, {
     ...(query.search !== undefined ? { search: query.search } : {}),
     offset: query.offset,
     limit: query.limit,
@@ -139,7 +133,7 @@ export async function tagSuggestions(
     profileRefs(repos, customer.id),
   ]);
   const inUse = grants(relationship, 'read_devices', deps.clock.now())
-    ? await portalViews(deps).registeredTags(registrar.id, customer.id, tagsInUseListed)
+    ? await deps.store.repos.portalViews.registeredTags(registrar.id, customer.id, tagsInUseListed)
     : [];
   const counts = new Map(inUse.map((t) => [t.tag, t.devices]));
   const ruleTags = [
@@ -229,7 +223,7 @@ async function currentRelationship(
   registrar: Organisation,
   customerId: string,
 ): Promise<{ customer: Organisation; relationship: Relationship }> {
-  const page = await portalViews(deps).registrarCustomers(registrar.id, {
+  const page = await deps.store.repos.portalViews.registrarCustomers(registrar.id, {
     customerOrgId: customerId,
     offset: 0,
     limit: 1,
@@ -253,7 +247,7 @@ async function summarise(
 ): Promise<CustomerSummary[]> {
   const now = deps.clock.now();
   const readable = rows.filter((r) => grants(r.relationship, 'read_devices', now));
-  const counts = await portalViews(deps).registeredDeviceCounts(
+  const counts = await deps.store.repos.portalViews.registeredDeviceCounts(
     registrar.id,
     readable.map((r) => r.customer.id),
   );

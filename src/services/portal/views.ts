@@ -9,7 +9,6 @@ import type { Actor } from '../../domain/actor.js';
 import { PreflightError } from '../../domain/errors.js';
 import { isRegistrar, type Organisation } from '../../domain/organisation.js';
 import { effectiveStatus, type Relationship } from '../../domain/relationship.js';
-import { PortalViewRepo } from '../../store/portal-view.repo.js';
 import type { Repos } from '../../store/store.js';
 import type { BatchView } from '../registration/batch-view.js';
 import type { ServiceDeps } from '../deps.js';
@@ -75,11 +74,6 @@ export async function batchInfos(
     orgs.set(id, toOrgRef(org));
   }
   return batches.map((b) => batchInfo(b, orgs.get(b.registrarOrgId)!, orgs.get(b.customerOrgId)!));
-}
-
-/** The portal's list queries over the service's database. */
-export function portalViews(deps: ServiceDeps): PortalViewRepo {
-  return new PortalViewRepo(deps.store.database.db);
 }
 
 /**

@@ -179,7 +179,9 @@ export function DashboardPage() {
                 <XAxis type="number" allowDecimals={false} />
                 <YAxis type="category" dataKey="label" width={140} />
                 <Tooltip />
+                {/* Bars drawn at once: a growing bar shows a wrong figure while it grows. */}
                 <Bar
+                  isAnimationActive={false}
                   dataKey="devices"
                   name="Devices"
                   shape={(props: BarShapeProps) => (
@@ -217,7 +219,12 @@ export function DashboardPage() {
                 <XAxis dataKey="label" interval="preserveStartEnd" minTickGap={16} />
                 <YAxis allowDecimals={false} width={48} />
                 <Tooltip />
-                <Bar dataKey="devices" name="Devices registered" fill={registrationFill} />
+                <Bar
+                  dataKey="devices"
+                  name="Devices registered"
+                  fill={registrationFill}
+                  isAnimationActive={false}
+                />
               </BarChart>
             </ResponsiveContainer>
           </ChartCard>

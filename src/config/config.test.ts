@@ -23,6 +23,19 @@ describe(loadConfig.name, () => {
     expect(config.dataDir).toBe('/srv/var');
   });
 
+  it('reads the portal limits, and names a bad one', () => {
+    const config = loadConfig(
+      { PREFLIGHT_RATE_PORTAL_PER_MINUTE: '300', PREFLIGHT_RATE_SIGN_IN_PER_MINUTE: '5' },
+      '/srv',
+    );
+    expect(config.http.limits.portalRequestsPerMinute).toBe(300);
+    expect(config.http.limits.signInsPerMinute).toBe(5);
+    expect(loadConfig({}, '/srv').http.limits.signInsPerMinute).toBe(30);
+    expect(() => loadConfig({ PREFLIGHT_RATE_SIGN_IN_PER_MINUTE: '0' }, '/srv')).toThrow(
+      /PREFLIGHT_RATE_SIGN_IN_PER_MINUTE/,
+    );
+  });
+
   it('lists every invalid variable at once', () => {
     let caught: unknown;
     try {

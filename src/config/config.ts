@@ -14,11 +14,16 @@ export interface Config {
     readonly port: number;
     /** The base URL people reach the service at; invitation links are built from it. */
     readonly publicUrl: string;
-    /** Rate limits per minute (API client, first-boot source address, token source address). */
+    /**
+     * Rate limits per minute (API client, first-boot source address, token source address,
+     * portal user, sign-in source address).
+     */
     readonly limits: {
       readonly clientRequestsPerMinute: number;
       readonly deviceLookupsPerMinute: number;
       readonly tokenRequestsPerMinute: number;
+      readonly portalRequestsPerMinute: number;
+      readonly signInsPerMinute: number;
     };
     /** Lifetime of issued access tokens. */
     readonly tokenLifetimeSeconds: number;
@@ -60,7 +65,9 @@ export class ConfigError extends Error {
  * - `LOG_LEVEL` — fatal, error, warn, info (default), debug, trace or silent.
  * - `PREFLIGHT_INVITATION_TTL_DAYS` — lifetime of invitation links, default 14.
  * - `PREFLIGHT_RATE_CLIENT_PER_MINUTE` (6000), `PREFLIGHT_RATE_FIRST_BOOT_PER_MINUTE` (600),
- *   `PREFLIGHT_RATE_TOKEN_PER_MINUTE` (120) — rate limits per API client / source address.
+ *   `PREFLIGHT_RATE_TOKEN_PER_MINUTE` (120) — rate limits per API client / source address;
+ *   `PREFLIGHT_RATE_PORTAL_PER_MINUTE` (1200) per portal user and
+ *   `PREFLIGHT_RATE_SIGN_IN_PER_MINUTE` (30) sign-in attempts per source address.
  * - `PREFLIGHT_TOKEN_LIFETIME_SECONDS` — access token lifetime, default 3600.
  *
  * Every invalid variable is listed in one `ConfigError`.
@@ -100,6 +107,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
       env.PREFLIGHT_RATE_TOKEN_PER_MINUTE,
       120,
       'PREFLIGHT_RATE_TOKEN_PER_MINUTE',
+      1,
+      100_000_000,
+      problems,
+    ),
+    portalRequestsPerMinute: integer(
+      env.PREFLIGHT_RATE_PORTAL_PER_MINUTE,
+      1200,
+      'PREFLIGHT_RATE_PORTAL_PER_MINUTE',
+      1,
+      100_000_000,
+      problems,
+    ),
+    signInsPerMinute: integer(
+      env.PREFLIGHT_RATE_SIGN_IN_PER_MINUTE,
+      30,
+      'PREFLIGHT_RATE_SIGN_IN_PER_MINUTE',
       1,
       100_000_000,
       problems,

@@ -88,6 +88,45 @@ describe('what the fuzz trial counts as a fault', () => {
     ).toBeUndefined();
     expect(judge(target, sent, response(404, graphError('No device.')), new Set())).toBeUndefined();
     expect(names("The parameter '' is not valid.", '')).toBe(true);
+  });
+
+  it('a portal upload names the place by its line; a locked address names none', () => {
+    const upload: Target = {
+      key: 'POST /portal/api/customers/:customerId/batches',
+      method: 'POST',
+      family: 'preflight',
+      callers: ['portalPartnerAdmin'],
+      url: '/portal/api/customers/c/batches',
+      seeds: ['Device Serial Number\n'],
+      csv: true,
+    };
+    const bytes = { payload: 'x', contentType: 'text/csv', value: undefined };
+    const preflightError = (code: string, message: string) => ({ error: { code, message } });
+    expect(
+      judge(
+        upload,
+        bytes,
+        response(400, preflightError('csv.file_rejected', 'devices.csv, line 2: no hash.')),
+        new Set(),
+      ),
+    ).toBeUndefined();
+    expect(
+      judge(
+        upload,
+        bytes,
+        response(400, preflightError('csv.file_rejected', 'The file is not a device file.')),
+        new Set(),
+      ),
+    ).toBeDefined();
+    const signIn: Target = {
+      ...upload,
+      key: 'POST /portal/api/sign-in',
+      callers: ['none'],
+      csv: false,
+    };
+    expect(
+      judge(signIn, sent, response(423, preflightError('auth.locked', 'Locked.')), new Set()),
+    ).toBeUndefined();
     expect(names('devices[3].hardwareHash: not base64', 'devices[3].hardwareHash')).toBe(true);
   });
 });

@@ -28,7 +28,18 @@ import { buildHardwareHash } from '../src/domain/hardware-hash.js';
 import type { DeclaredRoute } from '../src/http/app.js';
 import { csvRows } from '../src/services/registration/csv-rows.js';
 import { dryRunBatch } from '../src/services/registration/register.js';
+import { inviteCustomer } from '../src/services/relationships.js';
+import { signIn as startSession } from '../src/services/sessions.js';
+import { createUser } from '../src/services/users.js';
+import { hashSecret } from '../src/platform/secrets.js';
 import type { Database } from '../src/store/database.js';
+import {
+  clearMustChange,
+  portalWorld,
+  sessionOf,
+  signInAs,
+  type PortalSession,
+} from '../test/kit/portal.js';
 import {
   apiClient,
   bearer,
@@ -45,8 +56,21 @@ import {
 // The world the requests are sent into
 // ---------------------------------------------------------------------------------------
 
+/** An API client with a bearer token. */
+export type ApiCaller = 'partner' | 'partnerAdmin' | 'partnerForCustomer' | 'customer';
+
+/**
+ * A signed-in portal user (session cookie and CSRF token). `portalFresh` gets a new session
+ * for every request, for the routes that end it (sign-out, a password change) or change it
+ * (switching organisation), so the other callers' sessions outlive the fuzzing.
+ */
+export type PortalCaller =
+  'portalPartnerAdmin' | 'portalCustomerAdmin' | 'portalOperator' | 'portalFresh';
+
 /** Who sends a request. */
-export type Caller = 'none' | 'partner' | 'partnerAdmin' | 'partnerForCustomer' | 'customer';
+export type Caller = 'none' | ApiCaller | PortalCaller;
+
+const isPortalCaller = (caller: Caller): caller is PortalCaller => caller.startsWith('portal');
 
 /** A request's wire family, which decides the error shape. */
 export type Family = 'preflight' | 'oauth' | 'graph' | 'partnerCenter';
@@ -76,6 +100,19 @@ export interface FuzzIds {
   pcDoomedDevice: string;
   policyId: string;
   doomedPolicyId: string;
+  /** Subjects of the portal routes (the customer is `portalWorld`'s Contoso). */
+  portal: {
+    partnerOrgId: string;
+    customerOrgId: string;
+    relationshipId: string;
+    invitationToken: string;
+    deviceId: string;
+    profileId: string;
+    doomedTagRuleId: string;
+    signInEmail: string;
+    signInPassword: string;
+    freshPassword: string;
+  };
   /** Per Graph version. */
   graph: Record<
     'beta' | 'v1.0',
@@ -94,7 +131,10 @@ export interface FuzzIds {
 export interface FuzzWorld {
   readonly api: TrialApi;
   readonly app: FastifyInstance;
-  readonly tokens: Record<Exclude<Caller, 'none'>, string>;
+  readonly tokens: Record<ApiCaller, string>;
+  readonly sessions: Record<Exclude<PortalCaller, 'portalFresh'>, PortalSession>;
+  /** A new session of a user kept for `portalFresh`, its password reset to the known one. */
+  readonly freshSession: () => Promise<PortalSession>;
   readonly clients: { partner: { clientId: string; secret: string } };
   readonly ids: FuzzIds;
   readonly pool: { serialNumber: string; hardwareHash: string }[];
@@ -133,7 +173,7 @@ export async function buildFuzzWorld(database: Database): Promise<FuzzWorld> {
   };
   const pool = hashPool(64);
   const send = (
-    caller: Exclude<Caller, 'none'>,
+    caller: ApiCaller,
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     payload?: unknown,
@@ -270,6 +310,94 @@ export async function buildFuzzWorld(database: Database): Promise<FuzzWorld> {
       doomedAssignment: (assignment.json() as { id: string }).id,
     };
   }
+  // The portal: portalWorld's people (Fabrikam registers for Contoso), signed in through
+  // the real route; and what the portal write routes act on, made through the portal API.
+  const people = await portalWorld(deps);
+  const sessions = {
+    portalPartnerAdmin: await signInAs(app, people, 'partnerAdmin'),
+    portalCustomerAdmin: await signInAs(app, people, 'customerAdmin'),
+    portalOperator: await signInAs(app, people, 'operator'),
+  };
+  const portalSend = (
+    session: PortalSession,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: unknown,
+    contentType = 'application/json',
+  ) =>
+    app.inject({
+      method,
+      url: `/portal/api${url}`,
+      headers: {
+        ...session.headers(method !== 'GET'),
+        ...(payload !== undefined ? { 'content-type': contentType } : {}),
+      },
+      ...(payload !== undefined
+        ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }
+        : {}),
+    });
+  const contoso = people.customer.id;
+  const portalDevice = setupDevice(7);
+  await expectStatus(
+    await portalSend(
+      sessions.portalPartnerAdmin,
+      'POST',
+      `/customers/${contoso}/batches?fileName=setup.csv`,
+      `Device Serial Number,Windows Product ID,Hardware Hash\r\n${portalDevice.serialNumber},,${portalDevice.hardwareHash}\r\n`,
+      'text/csv',
+    ),
+    202,
+    'portal batch',
+  );
+  await drainBatches(deps);
+  const portalDevices = await expectStatus(
+    await portalSend(sessions.portalCustomerAdmin, 'GET', '/devices'),
+    200,
+    'portal devices',
+  );
+  const portalProfile = await expectStatus(
+    await portalSend(sessions.portalCustomerAdmin, 'POST', '/profiles', {
+      displayName: 'Fuzz portal profile',
+    }),
+    201,
+    'portal profile',
+  );
+  const profileId = (portalProfile.json() as { id: string }).id;
+  const doomedRule = await expectStatus(
+    await portalSend(sessions.portalCustomerAdmin, 'POST', '/tag-rules', {
+      profileId,
+      groupTag: 'Doomed',
+    }),
+    201,
+    'portal tag rule',
+  );
+  const invitation = await inviteCustomer(deps, operator, {
+    from: people.strangerPartner.id,
+    to: contoso,
+    permissions: ['read_devices'],
+  });
+  // The sign-in route's own account: its failures lock it, and no other target uses it.
+  const signInUser = await createUser(deps, operator, {
+    org: contoso,
+    email: 'sign-in@contoso.example',
+    role: 'reader',
+  });
+  await clearMustChange(deps, signInUser.user.id);
+  // `portalFresh` signs in through the service, not the route: the route allows a few
+  // sign-ins a minute per address, and the fuzz needs one per request.
+  const fresh = await createUser(deps, operator, {
+    org: people.partner.id,
+    email: 'fresh@fabrikam.example',
+    role: 'admin',
+  });
+  const freshPassword = 'Fuzz fresh passphrase 1';
+  const freshHash = await hashSecret(freshPassword);
+  const freshSession = async () => {
+    // A fuzzed password change may have replaced it; must-change stays cleared.
+    await deps.store.repos.sessions.setPassword(fresh.user.id, freshHash, false);
+    const signedIn = await startSession(deps, { email: fresh.user.email, password: freshPassword });
+    return sessionOf(`preflight_session=${signedIn.token}`, signedIn.session.csrfToken);
+  };
   const ids: FuzzIds = {
     partnerId: partner.id,
     customerId: customer.org.id,
@@ -279,9 +407,21 @@ export async function buildFuzzWorld(database: Database): Promise<FuzzWorld> {
     pcDoomedDevice: pcIds.get(pcDevices[1]!.serialNumber)!,
     policyId: await policy('Fuzz policy'),
     doomedPolicyId: await policy('Fuzz doomed policy'),
+    portal: {
+      partnerOrgId: people.partner.id,
+      customerOrgId: contoso,
+      relationshipId: people.relationships.oem.id,
+      invitationToken: invitation.token,
+      deviceId: (portalDevices.json() as { items: { id: string }[] }).items[0]?.id as string,
+      profileId,
+      doomedTagRuleId: (doomedRule.json() as { id: string }).id,
+      signInEmail: signInUser.user.email,
+      signInPassword: signInUser.oneTimePassword,
+      freshPassword,
+    },
     graph,
   };
-  for (const [name, value] of Object.entries({ ...ids, ...ids.graph.beta })) {
+  for (const [name, value] of Object.entries({ ...ids, ...ids.graph.beta, ...ids.portal })) {
     if (value === undefined) {
       throw new Error(`setting up the fuzz world: no ${name}`);
     }
@@ -290,6 +430,8 @@ export async function buildFuzzWorld(database: Database): Promise<FuzzWorld> {
     api,
     app,
     tokens,
+    sessions,
+    freshSession,
     clients: { partner: { clientId: partnerAgent.clientId, secret: partnerAgent.secret } },
     ids,
     pool,
@@ -311,6 +453,10 @@ export interface Target {
   readonly seeds: readonly unknown[];
   /** Form-encoded rather than JSON (the token endpoint). */
   readonly form?: boolean;
+  /** A device file: the seeds are CSV text, sent as raw bytes (the portal's uploads). */
+  readonly csv?: boolean;
+  /** Names of the route's query parameters, which a message may name as the place. */
+  readonly query?: readonly string[];
 }
 
 /** The write routes of the app, and the target for each (undefined: not covered). */
@@ -475,6 +621,7 @@ export function targets(world: FuzzWorld): Map<string, Target> {
     },
     '/v1/customers/:customerId/DevicePolicyUpdates',
   );
+  portalTargets(world, add);
   for (const version of ['beta', 'v1.0'] as const) {
     const g = ids.graph[version];
     const dm = `/${version}/deviceManagement`;
@@ -586,6 +733,128 @@ export function targets(world: FuzzWorld): Map<string, Target> {
   return new Map(list.map((t) => [t.key, t]));
 }
 
+/** The portal's write routes (`/portal/api/…`), as its signed-in users call them. */
+function portalTargets(world: FuzzWorld, add: (t: Omit<Target, 'key'>, url?: string) => void) {
+  const { portal } = world.ids;
+  const family = 'preflight' as const;
+  const api = '/portal/api';
+  const route = (
+    method: string,
+    callers: Caller[],
+    url: string,
+    declared: string,
+    seeds: unknown[],
+    more: Partial<Target> = {},
+  ) => add({ method, family, callers, url: `${api}${url}`, seeds, ...more }, `${api}${declared}`);
+  route('POST', ['none'], '/sign-in', '/sign-in', [
+    { email: portal.signInEmail, password: portal.signInPassword },
+    { email: 'nobody@contoso.example', password: 'Not anyone at all' },
+  ]);
+  route('POST', ['none'], '/setup', '/setup', [
+    {
+      token: 'not-the-setup-token',
+      email: 'first@preflight.example',
+      password: 'A long passphrase 1',
+    },
+  ]);
+  route('POST', ['portalFresh'], '/sign-out', '/sign-out', [undefined, {}]);
+  route('POST', ['portalFresh'], '/session/organisation', '/session/organisation', [
+    { orgId: portal.partnerOrgId },
+    { orgId: portal.customerOrgId },
+  ]);
+  route('POST', ['portalFresh'], '/password', '/password', [
+    { currentPassword: portal.freshPassword, newPassword: 'Another long passphrase 2' },
+  ]);
+  route('POST', ['portalOperator'], '/organisations', '/organisations', [
+    { kind: 'customer', displayName: 'Fuzz Org', domain: 'fuzz-org.example' },
+    { kind: 'partner', displayName: 'Fuzz Reseller', domain: '' },
+  ]);
+  route(
+    'POST',
+    ['portalOperator'],
+    `/organisations/${portal.customerOrgId}/users`,
+    '/organisations/:orgId/users',
+    [
+      { email: 'new@contoso.example', role: 'reader' },
+      { email: 'agent2@contoso.example', role: 'agent' },
+    ],
+  );
+  route('POST', ['portalPartnerAdmin'], '/invitations', '/invitations', [
+    { customer: 'northwind.example', permissions: ['register_devices', 'read_devices'] },
+    { customer: 'Northwind', expiresInDays: 14 },
+  ]);
+  route(
+    'POST',
+    ['portalCustomerAdmin'],
+    `/invitations/${portal.invitationToken}/accept`,
+    '/invitations/:token/accept',
+    [undefined, {}],
+  );
+  route(
+    'POST',
+    ['portalCustomerAdmin'],
+    `/relationships/${portal.relationshipId}/revoke`,
+    '/relationships/:id/revoke',
+    [undefined, {}],
+  );
+  const hashes = world.pool.slice(40, 44);
+  const devicesFile = [
+    `Device Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\n${hashes
+      .slice(0, 2)
+      .map((h) => `${h.serialNumber},,${h.hardwareHash},Sales`)
+      .join('\r\n')}\r\n`,
+    `Device serial number;Windows product ID;Hardware hash;Manufacturer name;Device model\n${hashes
+      .slice(2)
+      .map((h) => `${h.serialNumber};;${h.hardwareHash};${MANUFACTURER};${MODEL}`)
+      .join('\n')}\n`,
+    `Manufacturer,Model,Serial Number\n${MANUFACTURER},${MODEL},PT100\n`,
+  ];
+  const upload = { csv: true, query: ['groupTag', 'fileName', 'strictTags'] };
+  for (const what of ['preview', 'batches']) {
+    route(
+      'POST',
+      ['portalPartnerAdmin'],
+      `/customers/${portal.customerOrgId}/${what}?fileName=devices.csv&groupTag=Sales`,
+      `/customers/:customerId/${what}`,
+      devicesFile,
+      upload,
+    );
+  }
+  route(
+    'POST',
+    ['portalCustomerAdmin', 'portalPartnerAdmin'],
+    `/devices/${portal.deviceId}/deregister`,
+    '/devices/:deviceId/deregister',
+    [undefined, {}],
+  );
+  route('POST', ['portalCustomerAdmin'], '/profiles', '/profiles', [
+    { displayName: 'Fuzz profile', description: 'fuzz' },
+    {
+      displayName: 'Fuzz settings',
+      settings: {
+        language: 'en-US',
+        deviceNameTemplate: 'PC-%SERIAL%',
+        hardwareHashExtractionEnabled: true,
+        oobe: { hidePrivacySettings: true, userType: 'standard' },
+      },
+    },
+  ]);
+  route('POST', ['portalCustomerAdmin'], '/tag-rules', '/tag-rules', [
+    { profileId: portal.profileId, groupTag: 'Sales' },
+    {
+      profileId: portal.profileId,
+      rule: '(device.devicePhysicalIds -any (_ -eq "[OrderID]:North"))',
+    },
+  ]);
+  route(
+    'DELETE',
+    ['portalCustomerAdmin'],
+    `/tag-rules/${portal.doomedTagRuleId}`,
+    '/tag-rules/:ruleId',
+    [undefined],
+  );
+}
+
 // ---------------------------------------------------------------------------------------
 // Generated requests
 // ---------------------------------------------------------------------------------------
@@ -613,6 +882,7 @@ export type FuzzBody =
   | { kind: 'json'; seed: number; mutations: Mutation[]; contentType: string | null }
   | { kind: 'value'; value: unknown; contentType: string | null }
   | { kind: 'text'; seed: number; damage: ByteDamage[]; contentType: string | null }
+  | { kind: 'csv'; seed: number; damage: CsvDamage[]; contentType: string | null }
   | { kind: 'bytes'; bytes: Uint8Array; contentType: string | null }
   | { kind: 'deep'; depth: number; open: '[' | '{"a":'; contentType: string | null };
 
@@ -876,26 +1146,37 @@ const headerText = fc.oneof(
   }),
 );
 
-/** Requests for a target. */
-export function requestArbitrary(target: Target): fc.Arbitrary<FuzzRequest> {
-  const seeds = target.seeds.length;
-  const seed = fc.nat({ max: seeds - 1 });
-  const body: fc.Arbitrary<FuzzBody> = fc.oneof(
+/** How the portal's uploads are sent: the types browsers use, and some they should not. */
+const fileContentType = fc.oneof(
+  {
+    arbitrary: fc.constantFrom<string | null>(
+      'text/csv',
+      'text/csv; charset=utf-8',
+      'application/vnd.ms-excel',
+      'application/octet-stream',
+    ),
+    weight: 8,
+  },
+  { arbitrary: fc.constantFrom<string | null>(...jsonTypes, ...otherTypes, null), weight: 1 },
+);
+
+/** Bodies of a device-file upload: damaged seed files, arbitrary bytes, stray JSON. */
+function csvBodyArbitrary(seed: fc.Arbitrary<number>): fc.Arbitrary<FuzzBody> {
+  return fc.oneof(
     {
       arbitrary: fc.record({
-        kind: fc.constant('json' as const),
+        kind: fc.constant('csv' as const),
         seed,
-        mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }),
-        contentType: contentType(true),
+        damage: fc.array(csvDamage, { minLength: 0, maxLength: 4 }),
+        contentType: fileContentType,
       }),
       weight: 12,
     },
     {
       arbitrary: fc.record({
-        kind: fc.constant('json' as const),
-        seed,
-        mutations: fc.constant([] as Mutation[]),
-        contentType: contentType(false),
+        kind: fc.constant('bytes' as const),
+        bytes: fc.uint8Array({ maxLength: 600 }),
+        contentType: fileContentType,
       }),
       weight: 2,
     },
@@ -905,38 +1186,74 @@ export function requestArbitrary(target: Target): fc.Arbitrary<FuzzRequest> {
         value: fc.jsonValue({ maxDepth: 3 }),
         contentType: contentType(true),
       }),
-      weight: 2,
-    },
-    {
-      arbitrary: fc.record({
-        kind: fc.constant('text' as const),
-        seed,
-        damage: fc.array(byteDamage, { minLength: 1, maxLength: 3 }),
-        contentType: contentType(true),
-      }),
-      weight: 3,
-    },
-    {
-      arbitrary: fc.record({
-        kind: fc.constant('bytes' as const),
-        bytes: fc.uint8Array({ maxLength: 600 }),
-        contentType: contentType(true),
-      }),
-      weight: 2,
-    },
-    {
-      arbitrary: fc.record({
-        kind: fc.constant('deep' as const),
-        depth: fc.oneof(
-          fc.integer({ min: 50, max: 2000 }),
-          fc.integer({ min: 2000, max: 200_000 }),
-        ),
-        open: fc.constantFrom('[' as const, '{"a":' as const),
-        contentType: fc.constant('application/json'),
-      }),
       weight: 1,
     },
   );
+}
+
+/** Requests for a target. */
+export function requestArbitrary(target: Target): fc.Arbitrary<FuzzRequest> {
+  const seeds = target.seeds.length;
+  const seed = fc.nat({ max: seeds - 1 });
+  const body: fc.Arbitrary<FuzzBody> = target.csv
+    ? csvBodyArbitrary(seed)
+    : fc.oneof(
+        {
+          arbitrary: fc.record({
+            kind: fc.constant('json' as const),
+            seed,
+            mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }),
+            contentType: contentType(true),
+          }),
+          weight: 12,
+        },
+        {
+          arbitrary: fc.record({
+            kind: fc.constant('json' as const),
+            seed,
+            mutations: fc.constant([] as Mutation[]),
+            contentType: contentType(false),
+          }),
+          weight: 2,
+        },
+        {
+          arbitrary: fc.record({
+            kind: fc.constant('value' as const),
+            value: fc.jsonValue({ maxDepth: 3 }),
+            contentType: contentType(true),
+          }),
+          weight: 2,
+        },
+        {
+          arbitrary: fc.record({
+            kind: fc.constant('text' as const),
+            seed,
+            damage: fc.array(byteDamage, { minLength: 1, maxLength: 3 }),
+            contentType: contentType(true),
+          }),
+          weight: 3,
+        },
+        {
+          arbitrary: fc.record({
+            kind: fc.constant('bytes' as const),
+            bytes: fc.uint8Array({ maxLength: 600 }),
+            contentType: contentType(true),
+          }),
+          weight: 2,
+        },
+        {
+          arbitrary: fc.record({
+            kind: fc.constant('deep' as const),
+            depth: fc.oneof(
+              fc.integer({ min: 50, max: 2000 }),
+              fc.integer({ min: 2000, max: 200_000 }),
+            ),
+            open: fc.constantFrom('[' as const, '{"a":' as const),
+            contentType: fc.constant('application/json'),
+          }),
+          weight: 1,
+        },
+      );
   const headers =
     target.family === 'partnerCenter'
       ? fc.record(
@@ -1224,6 +1541,13 @@ export function materialise(target: Target, body: FuzzBody): Materialised {
       }
       return { payload: bytes, contentType: body.contentType, value: undefined };
     }
+    case 'csv': {
+      let bytes: Buffer<ArrayBufferLike> = Buffer.from(String(seedValue(body.seed)), 'utf8');
+      for (const d of body.damage) {
+        bytes = damageCsv(bytes, d);
+      }
+      return { payload: bytes, contentType: body.contentType, value: undefined };
+    }
     case 'bytes':
       return { payload: Buffer.from(body.bytes), contentType: body.contentType, value: undefined };
     case 'deep': {
@@ -1241,8 +1565,12 @@ export function materialise(target: Target, body: FuzzBody): Materialised {
 // The property
 // ---------------------------------------------------------------------------------------
 
-/** 4xx that are about who, what or how much: they have no field to name. */
-export const placeless = new Set([401, 403, 404, 409, 413, 415, 429]);
+/**
+ * 4xx that are about who, what or how much: they have no field to name. 410: a portal
+ * invitation already used or withdrawn (the subject's state, like 409); 423: an address
+ * locked after failed sign-ins (about the account, whatever the body says).
+ */
+export const placeless = new Set([401, 403, 404, 409, 410, 413, 415, 423, 429]);
 
 /** A broken expectation. */
 export interface Violation {
@@ -1364,7 +1692,7 @@ export function names(message: string, field: string): boolean {
 /**
  * Judges one response: a 5xx or a redirect is a fault; a 4xx must be in the route's wire
  * shape with a message; and unless it is a refusal about who, what or how much
- * (401/403/404/409/413/415/429), it must name the place:
+ * (`placeless`), it must name the place:
  * - Preflight: `error.details.field`, or a message naming a place;
  * - Partner Center: `data[0].field`, or a `description` naming a place;
  * - Graph: `error.message` itself names the place — the field of our
@@ -1413,6 +1741,10 @@ export function judge(
   if (placeless.has(status)) {
     return undefined;
   }
+  // A device file's place is its line (and column), as the CSV issues give it.
+  if (target.csv && /\bline \d+/.test(parts.message)) {
+    return undefined;
+  }
   const field = parts.field;
   if (field !== undefined && target.family !== 'graph' && field !== '') {
     return undefined;
@@ -1449,6 +1781,9 @@ function routeWordsOf(target: Target): Set<string> {
     for (const w of ['grant_type', 'client_id', 'client_secret', 'scope', 'tenant']) {
       words.add(w);
     }
+  }
+  for (const w of target.query ?? []) {
+    words.add(w);
   }
   return words;
 }
@@ -1500,13 +1835,24 @@ function describeRequest(target: Target, request: FuzzRequest, sent: Materialise
   return `${target.method} ${target.url} as ${target.callers[request.caller]} content-type ${JSON.stringify(sent.contentType)}${headers} body ${shown.length > 600 ? `${shown.slice(0, 600)}… (${payload.length} chars)` : shown}`;
 }
 
+async function callerHeaders(world: FuzzWorld, caller: Caller): Promise<Record<string, string>> {
+  if (caller === 'none') {
+    return {};
+  }
+  if (!isPortalCaller(caller)) {
+    return bearer(world.tokens[caller]);
+  }
+  const session = caller === 'portalFresh' ? await world.freshSession() : world.sessions[caller];
+  return session.headers(true);
+}
+
 async function send(world: FuzzWorld, target: Target, request: FuzzRequest, sent: Materialised) {
   const caller = target.callers[request.caller]!;
   return world.app.inject({
     method: target.method as 'POST',
     url: target.url,
     headers: {
-      ...(caller !== 'none' ? bearer(world.tokens[caller]) : {}),
+      ...(await callerHeaders(world, caller)),
       ...(sent.contentType !== null ? { 'content-type': sent.contentType } : {}),
       ...request.headers,
     },

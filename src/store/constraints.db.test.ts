@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { forEachDialect } from '../../test/kit/databases.js';
 import type { Database } from './database.js';
@@ -53,7 +54,7 @@ async function violation(promise: Promise<unknown>) {
 }
 
 // These go around the services on purpose: the database itself must hold the rules.
-forEachDialect('database constraints', (database) => {
+forEachDialect('database constraints', (database, dialect) => {
   it('allows at most one active relationship per pair', async () => {
     await org(database(), 'p', 'partner');
     await org(database(), 'c', 'customer');
@@ -170,6 +171,24 @@ forEachDialect('database constraints', (database) => {
       ),
     ).toMatchObject({ kind: 'check' });
   });
+
+  if (dialect === 'postgres') {
+    it('compresses stored hardware hashes with lz4, not the slower default', async () => {
+      const { rows } = await sql<{ method: string; available: boolean }>`
+        select a.attcompression as method,
+               exists (select 1 from pg_settings
+                       where name = 'default_toast_compression' and 'lz4' = any(enumvals)) as available
+        from pg_attribute a
+        where a.attrelid = 'batch_row_hashes'::regclass and a.attname = 'hardware_hash'`.execute(
+        database().db,
+      );
+      // 'l' is lz4; a server built without lz4 keeps its default ('' here), as the migration says.
+      expect(rows[0]).toEqual({
+        method: rows[0]!.available ? 'l' : '',
+        available: rows[0]!.available,
+      });
+    });
+  }
 
   it('reports the migrations as applied', async () => {
     expect(await database().pendingMigrations()).toEqual([]);

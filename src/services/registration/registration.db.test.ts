@@ -10,7 +10,9 @@ import { revokeRelationship } from '../relationships.js';
 import { getBatchRows } from './register.js';
 import { prepareFields } from './prepare-fields.js';
 import { dryRunBatch, submitBatch } from './register.js';
-import { processBatch } from './process-batch.js';
+import { processBatch, type TransactionRunner } from './process-batch.js';
+import { resolveParties } from './consent.js';
+import { storeSubmission } from './submit-batch.js';
 import { createStore } from '../../store/store.js';
 
 const tag = 'Microsoft365Managed_Autopilot';
@@ -373,6 +375,50 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
     ).rejects.toMatchObject({ code: 'csv.file_rejected' });
     expect(await database().db.selectFrom('batches').selectAll().execute()).toEqual([]);
     expect(await database().db.selectFrom('batch_rows').selectAll().execute()).toEqual([]);
+  });
+
+  it('keeps nothing when a chunk fails to be stored while later ones are being written', async () => {
+    const { deps } = buildDeps(database());
+    const { customer, partnerAgent } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    const parties = await resolveParties(
+      deps,
+      partnerAgent,
+      { customer: customer.id },
+      'register_devices',
+    );
+    // The second chunk's transaction fails (as a full disk would) while the reading goes on.
+    let writes = 0;
+    const failing: TransactionRunner = (work) =>
+      deps.store.transaction((repos) => {
+        const batches = Object.create(repos.batches, {
+          insertRows: {
+            value: async (...args: Parameters<typeof repos.batches.insertRows>) => {
+              writes += 1;
+              if (writes === 2) {
+                throw new Error('disk full');
+              }
+              return repos.batches.insertRows(...args);
+            },
+          },
+        }) as typeof repos.batches;
+        return work({ ...repos, batches });
+      });
+    function* rows() {
+      for (let i = 0; i < 7000; i++) {
+        yield prepareFields(syntheticDevice(i));
+      }
+    }
+    await expect(
+      storeSubmission(failing, deps, partnerAgent, parties, { source: 'api', rows: rows() }),
+    ).rejects.toThrow('disk full');
+    expect(await database().db.selectFrom('batches').selectAll().execute()).toEqual([]);
+    expect(await database().db.selectFrom('batch_rows').select('row_index').execute()).toEqual([]);
+    expect(
+      await database().db.selectFrom('batch_row_hashes').select('row_index').execute(),
+    ).toEqual([]);
   });
 
   it('deletes a batch whose submitter died while sending it, and lets its id be used again', async () => {

@@ -39,6 +39,8 @@ export interface BatchSubmission {
 
 /** Rows stored per transaction while a batch is received. */
 const storeChunk = 2000;
+/** Chunk writes under way at once while the reading goes on (PostgreSQL: one connection each). */
+const storeWritesInFlight = 2;
 /** Most rows one batch may hold. */
 export const maxBatchRows = 1_000_000;
 
@@ -88,15 +90,39 @@ export async function storeSubmission(
   );
 
   let total = 0;
+  // Chunks are written while the next ones are read: on PostgreSQL the server stores and
+  // this process reads at the same time, on separate cores, instead of taking turns.
+  // Each chunk is its own transaction with its own rows, so their order does not matter;
+  // the batch is acknowledged only after every one has landed. (better-sqlite3 writes in
+  // this thread on one connection, so on SQLite they still run one after another.)
+  // The writes under way never reject: the first failure is kept in `failed` and thrown by
+  // the next flush or at the end, so none goes unnoticed however early it settles.
+  const writing = new Set<Promise<void>>();
+  let failed: { readonly error: unknown } | undefined;
+  const throwIfFailed = () => {
+    if (failed) {
+      throw failed.error;
+    }
+  };
   try {
     let buffer: Insertable<BatchRowsTable>[] = [];
     let hashes: Insertable<BatchRowHashesTable>[] = [];
     const flush = async () => {
+      throwIfFailed();
       if (buffer.length > 0) {
         const [rows, texts] = [buffer, hashes];
-        await run((repos) => repos.batches.insertRows(rows, texts));
         buffer = [];
         hashes = [];
+        while (writing.size >= storeWritesInFlight) {
+          await Promise.race(writing);
+          throwIfFailed();
+        }
+        const write: Promise<void> = run((repos) => repos.batches.insertRows(rows, texts))
+          .catch((error: unknown) => {
+            failed ??= { error };
+          })
+          .finally(() => writing.delete(write));
+        writing.add(write);
       }
     };
     for await (const row of submission.rows) {
@@ -125,7 +151,11 @@ export async function storeSubmission(
       throw new PreflightError('batch.empty', 'The batch has no device rows.', {});
     }
     await flush();
+    await Promise.all(writing);
+    throwIfFailed();
   } catch (error) {
+    // Writes in flight must end before the batch is deleted, or their rows could land after.
+    await Promise.all(writing);
     if (!existing) {
       await run((repos) => repos.batches.deleteBatch(batchId)).catch(() => undefined);
     }

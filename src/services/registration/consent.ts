@@ -60,11 +60,9 @@ export async function resolveParties(
   if (registrar.kind === 'customer' && actor.kind !== 'operator') {
     const customer = await resolveOrganisation(deps, input.customer);
     if (customer.id !== registrar.id) {
-      throw new PreflightError(
-        'org.not_found',
-        `No organisation matches "${input.customer}".`,
-        { ref: input.customer },
-      );
+      throw new PreflightError('org.not_found', `No organisation matches "${input.customer}".`, {
+        ref: input.customer,
+      });
     }
     return { registrar, customer, relationship: null };
   }

@@ -17,14 +17,19 @@ import { recordAudit } from '../audit.js';
 import type { ServiceDeps } from '../deps.js';
 import { AssignmentPlan } from './assignment-plan.js';
 
+/**
+ * Rows registered per transaction: large enough to amortise the commit, small enough to
+ * keep locks short and the rows in hand few (see `DialectInfo.batchChunkRows`).
+ */
+function chunkRows(deps: ServiceDeps): number {
+  return deps.store.database.info.batchChunkRows.process;
+}
+
 /** A worker's identity and how long its claim on a batch lasts without renewal. */
 export interface WorkerIdentity {
   readonly id: string;
   readonly leaseMs: number;
 }
-
-/** Rows registered per transaction: large enough to amortise the commit, small enough to keep locks short. */
-export const processChunkSize = 2000;
 
 /** How far a batch has got, reported after every chunk. */
 export type ProgressListener = (progress: { done: number; total: number }) => void;
@@ -160,7 +165,7 @@ async function giveUp(
 ): Promise<BatchRow> {
   let after = await run((repos) => repos.batches.lastResultIndex(claimed.id));
   for (;;) {
-    const rows = await run((repos) => repos.batches.rowsAfter(claimed.id, after, processChunkSize));
+    const rows = await run((repos) => repos.batches.rowsAfter(claimed.id, after, chunkRows(deps)));
     if (rows.length === 0) {
       break;
     }
@@ -206,7 +211,7 @@ async function processChunk(
   if (!(await repos.batches.renewLease(batch.id, worker.id, lease(now, worker)))) {
     return 'lease_lost';
   }
-  const rows = await repos.batches.rowsAfter(batch.id, after, processChunkSize);
+  const rows = await repos.batches.rowsAfter(batch.id, after, chunkRows(deps));
   if (rows.length === 0) {
     return { processed: 0, lastIndex: after, done: 0 };
   }

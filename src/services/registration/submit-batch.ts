@@ -37,8 +37,6 @@ export interface BatchSubmission {
   readonly onAcknowledge?: (repos: Repos, batch: BatchView) => Promise<void>;
 }
 
-/** Rows stored per transaction while a batch is received. */
-const storeChunk = 2000;
 /** Chunk writes under way at once while the reading goes on (PostgreSQL: one connection each). */
 const storeWritesInFlight = 2;
 /** Most rows one batch may hold. */
@@ -90,6 +88,7 @@ export async function storeSubmission(
   );
 
   let total = 0;
+  const storeChunk = deps.store.database.info.batchChunkRows.store;
   // Chunks are written while the next ones are read: on PostgreSQL the server stores and
   // this process reads at the same time, on separate cores, instead of taking turns.
   // Each chunk is its own transaction with its own rows, so their order does not matter;

@@ -65,9 +65,7 @@ export async function validateTenants(
   const answers: TenantValidation[] = [];
   for (const raw of tenants) {
     const tenant = raw.trim();
-    const org = tenant
-      ? await deps.store.repos.organisations.findByRef(tenant, '')
-      : undefined;
+    const org = tenant ? await deps.store.repos.organisations.findByRef(tenant, '') : undefined;
     const rel = org && latest.get(org.id);
     if (!org || !rel) {
       answers.push({

@@ -25,6 +25,7 @@ export function postgresDialect(
     dialect: new PostgresDialect({ pool }),
     maxBindParams: 65_535,
     supportsSkipLocked: true,
+    batchChunkRows: { store: 2000, process: 2000 },
     bulkWriter: unnestBulkWriter(),
     preparedRead: async <R>(name: string, text: string, values: readonly unknown[]) =>
       (await pool.query({ name, text, values: [...values] })).rows as R[],

@@ -40,6 +40,7 @@ export function sqliteDialect(file: string): DialectInfo {
     dialect: new SqliteDialect({ database }),
     maxBindParams: 32_766,
     supportsSkipLocked: false,
+    batchChunkRows: { store: 250, process: 1000 },
     bulkWriter: preparedBulkWriter(database),
     ...(reader ? { preparedRead: reader.read, close: reader.close } : {}),
   };

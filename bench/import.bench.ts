@@ -146,7 +146,17 @@ async function main(): Promise<void> {
     const postgres = find('import-postgres');
     lines.push(
       '',
-      'Floor: papaparse alone, then better-sqlite3 (or pg, 1000-row INSERTs) into a table with one unique digest index, in the same run. Import: `registerNow` end to end — decode and validate every row, store the batch, register with conflict checks and profile assignment. Dry run: the same pipeline in a transaction that is rolled back.',
+      `Every run, in order (seconds / peak RSS in MB): ${phases
+        .map(
+          ({ phase }) =>
+            `${phase} ${runs
+              .get(phase)!
+              .map((r) => `${(r.ms / 1000).toFixed(2)} / ${Math.round(r.maxRssMb)}`)
+              .join(', ')}`,
+        )
+        .join(' · ')}.`,
+      '',
+      'Floor: papaparse alone, then better-sqlite3 (or pg, 1000-row INSERTs) into a table with one unique digest index, in the same run. Import: `registerNow` end to end — decode and validate every row, store the batch (PostgreSQL: with COPY), register with conflict checks and profile assignment. Dry run: the same pipeline in a transaction that is rolled back.',
       '',
       `Goals (issue 5): ≥ 20 000 devices/s on SQLite — measured ${Math.round(rate(sqlite))}; ≥ 80 % of the floor — measured ${Math.round((rate(sqlite) / rate(find('floor-sqlite')!)) * 100)} %; peak memory < 256 MB — measured ${Math.round(sqlite.maxRssMb)} MB${postgres ? `; PostgreSQL ≥ half of SQLite — measured ${Math.round((rate(postgres) / rate(sqlite)) * 100)} %` : ''}.`,
     );

@@ -29,7 +29,7 @@ export function postgresDialect(
     maxBindParams: 65_535,
     supportsSkipLocked: true,
     batchChunkRows: { store: 500, process: 2000 },
-    bulkWriter: unnestBulkWriter(),
+    bulkWriter: postgresBulkWriter(),
     preparedRead: async <R>(name: string, text: string, values: readonly unknown[]) =>
       (await pool.query({ name, text, values: [...values] })).rows as R[],
   };
@@ -159,11 +159,13 @@ const COPY_PIECE_CHARS = 60_000;
 const arrayTypes: Record<string, string> = { text: 'text[]', integer: 'int4[]', bigint: 'int8[]' };
 
 /**
- * `INSERT … SELECT * FROM unnest(…)`: one array parameter per column. Column types are
- * read once per table from the catalogue, because an all-NULL array must still be cast to
- * the column's type.
+ * COPY for plain inserts, and first for inserts that skip conflicts (inside a transaction);
+ * otherwise `INSERT … SELECT * FROM unnest(…) ON CONFLICT DO NOTHING`, one array parameter
+ * per column. Column types are read once per table from the catalogue, because an
+ * all-NULL array must still be cast to the column's type. Callers run one insert at a time
+ * on a transaction (the savepoint has one name).
  */
-function unnestBulkWriter(): BulkWriter {
+function postgresBulkWriter(): BulkWriter {
   const columnTypes = new Map<string, Map<string, string>>();
   return {
     insert: async (db, table, rows, options = {}) => {

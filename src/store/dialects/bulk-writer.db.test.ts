@@ -163,17 +163,6 @@ forEachDialect('bulk writer', (database) => {
   it('keeps what the transaction wrote before a chunk that conflicts, and skips only the conflicting rows', async () => {
     const { db, info } = database();
     await seedBatch(db);
-    const profile = (id: string, nameKey: string) => ({
-      id,
-      customer_org_id: 'o',
-      display_name: id,
-      name_key: nameKey,
-      description: '',
-      settings: '{}',
-      built_in: 0,
-      created_at: at,
-      updated_at: at,
-    });
     const results = await db.transaction().execute(async (trx) => [
       await info.bulkWriter.insert(
         trx,
@@ -220,19 +209,7 @@ forEachDialect('bulk writer', (database) => {
         info.bulkWriter.insert(
           trx,
           'deployment_profiles',
-          [
-            {
-              id: 'p1',
-              customer_org_id: 'no such organisation',
-              display_name: 'P',
-              name_key: 'p',
-              description: '',
-              settings: '{}',
-              built_in: 0,
-              created_at: at,
-              updated_at: at,
-            },
-          ],
+          [profile('p1', 'p', 'no such organisation')],
           { skipConflicts: true, key: 'id' },
         ),
       )
@@ -276,4 +253,19 @@ async function seedBatch(db: Kysely<Schema>): Promise<void> {
       created_by: 'test',
     })
     .execute();
+}
+
+/** A deployment profile row with the given id, name key and customer. */
+function profile(id: string, nameKey: string, customer = 'o') {
+  return {
+    id,
+    customer_org_id: customer,
+    display_name: id,
+    name_key: nameKey,
+    description: '',
+    settings: '{}',
+    built_in: 0,
+    created_at: at,
+    updated_at: at,
+  };
 }

@@ -33,6 +33,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { buildHardwareHash } from '../src/domain/hardware-hash.js';
+import { NODE_FLAGS } from '../src/main/node-flags.js';
 import { writeSection } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -210,7 +211,8 @@ function startServer(dbFile: string): ServerProcess {
       PREFLIGHT_RATE_CLIENT_PER_MINUTE: RAISED_LIMIT,
       PREFLIGHT_RATE_TOKEN_PER_MINUTE: RAISED_LIMIT,
     },
-    execArgv: [],
+    // With the flags Preflight itself starts with (bin/preflight.js).
+    execArgv: [...NODE_FLAGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new ServerProcess(child);

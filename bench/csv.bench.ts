@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { checkCsv } from '../src/csv/index.js';
 import { buildHardwareHash } from '../src/domain/hardware-hash.js';
+import { NODE_FLAGS } from '../src/main/node-flags.js';
 import { writeSection } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -101,7 +102,7 @@ async function child(phase: 'floor' | 'check', file: string): Promise<void> {
 function runPhase(phase: 'floor' | 'check', file: string): PhaseResult {
   const output = execFileSync(
     process.execPath,
-    [fileURLToPath(import.meta.url), '--child', phase, file],
+    [...NODE_FLAGS, fileURLToPath(import.meta.url), '--child', phase, file],
     {
       encoding: 'utf8',
     },

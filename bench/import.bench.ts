@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { buildHardwareHash } from '../src/domain/hardware-hash.js';
+import { NODE_FLAGS } from '../src/main/node-flags.js';
 import { writeSection } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,7 +58,8 @@ function generate(file: string): number {
 function runPhase(phase: string, csv: string, target: string): PhaseResult {
   const output = execFileSync(
     process.execPath,
-    [path.join(here, 'import.phase.js'), phase, csv, target],
+    // With the flags Preflight itself starts with (bin/preflight.js).
+    [...NODE_FLAGS, path.join(here, 'import.phase.js'), phase, csv, target],
     {
       encoding: 'utf8',
       maxBuffer: 1 << 20,

@@ -4,7 +4,7 @@
  * the services, a Partner Center API client, synthetic devices, and the invariant and
  * integrity checks run on the database directly once the service has recovered.
  *
- * The server always runs as users run it — `node bin/preflight.js serve` from the built
+ * The server always runs as users run it — `node <NODE_FLAGS> bin/preflight.js serve` from the built
  * `dist/` — so `npm run build` must have run (the `trial:*` scripts do it).
  * @module
  */
@@ -19,6 +19,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
 import { operator } from '../src/domain/actor.js';
 import { buildHardwareHash } from '../src/domain/hardware-hash.js';
+import { NODE_FLAGS } from '../src/main/node-flags.js';
 import { openServices } from '../src/main/server.js';
 import { createOrganisation } from '../src/services/organisations.js';
 import { prepareFields } from '../src/services/registration/prepare-fields.js';
@@ -259,7 +260,7 @@ export async function startTrialServer(
 ): Promise<TrialServer> {
   const child = spawn(
     process.execPath,
-    [preflightBin, 'serve', '--port', '0', '--host', '127.0.0.1'],
+    [...NODE_FLAGS, preflightBin, 'serve', '--port', '0', '--host', '127.0.0.1'],
     {
       cwd: database.dir,
       env: serverEnv(database, extraEnv),

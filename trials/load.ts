@@ -42,6 +42,7 @@ import { loadConfig, type DatabaseConfig } from '../src/config/config.js';
 import { operator } from '../src/domain/actor.js';
 import { tupleKeyOf } from '../src/domain/device.js';
 import { buildHardwareHash } from '../src/domain/hardware-hash.js';
+import { NODE_FLAGS } from '../src/main/node-flags.js';
 import { openServices } from '../src/main/server.js';
 import { newSortableId } from '../src/platform/secrets.js';
 import { createOrganisation } from '../src/services/organisations.js';
@@ -887,7 +888,7 @@ async function startServer(databaseUrl: string, dir: string): Promise<ServerProc
       PREFLIGHT_RATE_CLIENT_PER_MINUTE: RAISED_LIMIT,
       PREFLIGHT_RATE_TOKEN_PER_MINUTE: RAISED_LIMIT,
     },
-    execArgv: ['--expose-gc', '--import', pathToFileURL(probe).href],
+    execArgv: [...NODE_FLAGS, '--expose-gc', '--import', pathToFileURL(probe).href],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const server = new ServerProcess(child, `http://127.0.0.1:${port}`);

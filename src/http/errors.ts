@@ -165,6 +165,11 @@ export function handleError(
   reply: FastifyReply,
 ): void {
   if (isPreflightError(error)) {
+    // An error that knows when a retry can succeed says so the way HTTP clients read it.
+    const retryAfter = error.details['retryAfterSeconds'];
+    if (typeof retryAfter === 'number' && retryAfter > 0) {
+      void reply.header('retry-after', String(Math.ceil(retryAfter)));
+    }
     sendProblem(request, reply, {
       status: statusOfCode[error.code] ?? statusOf[error.category],
       code: error.code,

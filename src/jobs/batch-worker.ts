@@ -2,7 +2,7 @@ import type { Logger } from '../platform/logger.js';
 import { newId } from '../platform/secrets.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { processBatch } from '../services/registration/process-batch.js';
-import { abandonedAfterMs } from '../services/registration/submit-batch.js';
+import { deleteAbandonedBatches } from '../services/registration/submit-batch.js';
 
 /** Settings of the in-process worker, with their defaults. */
 export interface BatchWorkerOptions {
@@ -39,9 +39,7 @@ export function startBatchWorker(
   const loop = (async () => {
     while (!stopping) {
       try {
-        const abandoned = await deps.store.repos.batches.deleteAbandoned(
-          new Date(deps.clock.now().getTime() - abandonedAfterMs).toISOString(),
-        );
+        const abandoned = await deleteAbandonedBatches(deps);
         if (abandoned > 0) {
           logger.warn({ abandoned }, 'deleted batches whose submitter died while sending them');
         }

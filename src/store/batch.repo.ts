@@ -59,7 +59,12 @@ export class BatchRepo {
   async markQueued(id: string, totalRows: number, contentDigest: string): Promise<void> {
     await this.db
       .updateTable('batches')
-      .set({ total_rows: totalRows, content_digest: contentDigest, status: 'queued' })
+      .set({
+        total_rows: totalRows,
+        content_digest: contentDigest,
+        status: 'queued',
+        lease_expires_at: null,
+      })
       .where('id', '=', id)
       .where('status', '=', 'receiving')
       .execute();
@@ -74,12 +79,31 @@ export class BatchRepo {
       .execute();
   }
 
-  /** Deletes batches whose submitter died while sending them; returns how many. */
-  async deleteAbandoned(receivingBefore: string): Promise<number> {
+  /** Extends the receiving lease of a batch that is still `receiving`. */
+  async renewReceiving(id: string, leaseExpiresAt: string): Promise<void> {
+    await this.db
+      .updateTable('batches')
+      .set({ lease_expires_at: leaseExpiresAt })
+      .where('id', '=', id)
+      .where('status', '=', 'receiving')
+      .execute();
+  }
+
+  /**
+   * Deletes batches whose submitter died while sending them: `receiving` with a lease that
+   * ran out before `now`, or, left by versions that kept no receiving lease, created
+   * before `leaselessBefore`. Returns how many.
+   */
+  async deleteAbandoned(now: string, leaselessBefore: string): Promise<number> {
     const result = await this.db
       .deleteFrom('batches')
       .where('status', '=', 'receiving')
-      .where('created_at', '<', receivingBefore)
+      .where((eb) =>
+        eb.or([
+          eb('lease_expires_at', '<', now),
+          eb.and([eb('lease_expires_at', 'is', null), eb('created_at', '<', leaselessBefore)]),
+        ]),
+      )
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }

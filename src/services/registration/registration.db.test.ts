@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { forEachDialect } from '../../../test/kit/databases.js';
 import { syntheticDevice } from '../../../test/kit/devices.js';
 import { consentedPair, queueBatch, register } from '../../../test/kit/registration.js';
@@ -12,7 +12,7 @@ import { prepareFields } from './prepare-fields.js';
 import { dryRunBatch, submitBatch } from './register.js';
 import { processBatch, type TransactionRunner } from './process-batch.js';
 import { resolveParties } from './consent.js';
-import { storeSubmission } from './submit-batch.js';
+import { deleteAbandonedBatches, receivingLeaseMs, storeSubmission } from './submit-batch.js';
 import { createStore } from '../../store/store.js';
 
 const tag = 'Microsoft365Managed_Autopilot';
@@ -421,23 +421,20 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
     ).toEqual([]);
   });
 
-  it('deletes a batch whose submitter died while sending it, and lets its id be used again', async () => {
+  it('lets a retry replace a batch whose submitter died while sending it, once its receiving lease has run out', async () => {
     const { deps, clock } = buildDeps(database());
     const { customer, partnerAgent } = await consentedPair(deps, {
       partner: 'Fabrikam',
       customer: 'Contoso',
     });
-    const never = new Promise<never>(() => undefined);
-    async function* stalled() {
-      yield prepareFields(syntheticDevice(1));
-      await never;
-    }
-    // The submitter stalls forever after one row (as if killed): the batch stays `receiving`.
+    const started = clock.now().getTime();
+    // The submitter stalls after one row and never renews its lease (as if killed; its
+    // renewal timer fires only after a quarter of the lease in real time).
     void submitBatch(
       deps,
       partnerAgent,
       { customer: customer.id },
-      { source: 'api', clientBatchId: 'PO-7', rows: stalled() },
+      { source: 'api', clientBatchId: 'PO-7', rows: stalledAfterOneRow() },
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     const [receiving] = await database().db.selectFrom('batches').selectAll().execute();
@@ -445,13 +442,15 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
     expect(
       await processBatch(deps, deps.store.transaction, { id: 'w', leaseMs: 30_000 }),
     ).toBeUndefined();
+    const abandonedAt = new Date(started + receivingLeaseMs).toISOString();
     await expect(
       register(deps, partnerAgent, customer, [syntheticDevice(1)], { clientBatchId: 'PO-7' }),
     ).rejects.toMatchObject({
       code: 'batch.conflicting_retry',
+      details: { retryAfter: abandonedAt, retryAfterSeconds: receivingLeaseMs / 1000 },
     });
 
-    clock.advance(2 * 60 * 60_000);
+    clock.advance(receivingLeaseMs + 1000);
     const retry = await register(deps, partnerAgent, customer, [syntheticDevice(1)], {
       clientBatchId: 'PO-7',
     });
@@ -459,6 +458,56 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
     expect(await database().db.selectFrom('batches').select('id').execute()).toEqual([
       { id: retry.batch.id },
     ]);
+  });
+
+  it('keeps a batch whose submitter is alive but slow: the submitter renews its receiving lease, and only a lapsed lease lets the worker delete it', async () => {
+    const { deps, clock } = buildDeps(database());
+    const { customer, partnerAgent } = await consentedPair(deps, {
+      partner: 'Fabrikam',
+      customer: 'Contoso',
+    });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      void submitBatch(
+        deps,
+        partnerAgent,
+        { customer: customer.id },
+        { source: 'api', clientBatchId: 'PO-8', rows: stalledAfterOneRow() },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const lease = async () =>
+        (
+          await database()
+            .db.selectFrom('batches')
+            .select(['status', 'lease_expires_at'])
+            .executeTakeFirstOrThrow()
+        ).lease_expires_at;
+
+      // Three quarters of a lease later the submitter, still alive, renews it.
+      clock.advance((receivingLeaseMs * 3) / 4);
+      await vi.advanceTimersByTimeAsync(receivingLeaseMs / 4);
+      await vi.waitFor(async () =>
+        expect(await lease()).toBe(
+          new Date(clock.now().getTime() + receivingLeaseMs).toISOString(),
+        ),
+      );
+      // Past the first lease, but within the renewed one: still being sent.
+      clock.advance(receivingLeaseMs / 2);
+      expect(await deleteAbandonedBatches(deps)).toBe(0);
+      await expect(
+        register(deps, partnerAgent, customer, [syntheticDevice(1)], { clientBatchId: 'PO-8' }),
+      ).rejects.toMatchObject({ code: 'batch.conflicting_retry' });
+
+      // No renewal any more (the submitter died): once the lease lapses the worker deletes it.
+      clock.advance(receivingLeaseMs / 2 + 1000);
+      expect(await deleteAbandonedBatches(deps)).toBe(1);
+      expect(await database().db.selectFrom('batches').select('id').execute()).toEqual([]);
+      expect(await database().db.selectFrom('batch_rows').select('row_index').execute()).toEqual(
+        [],
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives up a batch that keeps failing, with a StorageError outcome for every row', async () => {
@@ -487,3 +536,9 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
     expect(await listDevices(deps, customerAdmin, {})).toEqual([]);
   });
 });
+
+/** Rows that stop after the first one and never end, as from a submitter that hangs or died. */
+async function* stalledAfterOneRow() {
+  yield prepareFields(syntheticDevice(1));
+  await new Promise<never>(() => undefined);
+}

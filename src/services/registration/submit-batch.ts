@@ -48,8 +48,31 @@ export interface StoredBatch {
   readonly existing: boolean;
 }
 
-/** A batch still `receiving` after this long was abandoned (its submitter died). */
-export const abandonedAfterMs = 60 * 60_000;
+/**
+ * How long a `receiving` batch lives without a sign of life from its submitter, which
+ * renews the lease every quarter of it while it reads and stores rows. Once the lease has
+ * run out the submitter is taken for dead (a killed process, a crashed server): a retry
+ * with the same client batch id replaces the batch, and the worker deletes it.
+ */
+export const receivingLeaseMs = 2 * 60_000;
+/** For batches left `receiving` by versions that kept no lease: abandoned after this long. */
+const leaselessAbandonedAfterMs = 60 * 60_000;
+
+/** Deletes the batches whose submitter died while sending them; returns how many. */
+export async function deleteAbandonedBatches(deps: ServiceDeps): Promise<number> {
+  const now = deps.clock.now().getTime();
+  return deps.store.repos.batches.deleteAbandoned(
+    new Date(now).toISOString(),
+    new Date(now - leaselessAbandonedAfterMs).toISOString(),
+  );
+}
+
+/** When a `receiving` batch counts as abandoned if its submitter shows no sign of life. */
+function abandonedAt(batch: BatchRow): Date {
+  return batch.lease_expires_at
+    ? new Date(batch.lease_expires_at)
+    : new Date(Date.parse(batch.created_at) + leaselessAbandonedAfterMs);
+}
 
 /**
  * Stores a batch and all its rows, then marks it `queued`; nothing is registered yet (the
@@ -57,8 +80,8 @@ export const abandonedAfterMs = 60 * 60_000;
  * is `receiving` — so a large file never holds the database's write lock for long — and
  * the batch only becomes `queued` (acknowledged) in a final transaction. A failure on the
  * way (a rejected file, a database fault) deletes what was received; a submitter that dies
- * leaves a `receiving` batch the worker deletes later. Either way nothing half-written is
- * ever processed.
+ * stops renewing the batch's receiving lease, and once it runs out a retry replaces the
+ * batch or the worker deletes it. Either way nothing half-written is ever processed.
  *
  * When `clientBatchId` names an earlier batch, the rows are compared by digest: the same
  * rows return that batch (a safe retry); other rows are refused, so a reused id never
@@ -76,6 +99,17 @@ export async function storeSubmission(
   const existing = await run((repos) =>
     openBatch(repos, deps, actor, parties, submission, batchId, clientBatchId),
   );
+  // The sign of life that keeps a retry from taking this batch for abandoned. A timer, not
+  // the chunk writes: a slow upload may take longer than a lease between two chunks. A
+  // failed renewal is left to the next one; if the database stays away, the chunk writes
+  // fail too and the submission ends.
+  const renewal = existing
+    ? undefined
+    : setInterval(() => {
+        const until = new Date(deps.clock.now().getTime() + receivingLeaseMs).toISOString();
+        void run((repos) => repos.batches.renewReceiving(batchId, until)).catch(() => undefined);
+      }, receivingLeaseMs / 4);
+  renewal?.unref();
   const digest = createHash('sha256');
   const deviceBatchName = submission.deviceBatchName ?? null;
   // The name joins the digest only when set, so digests of earlier batches stay valid.
@@ -165,6 +199,8 @@ export async function storeSubmission(
       await run((repos) => repos.batches.deleteBatch(batchId)).catch(() => undefined);
     }
     throw error;
+  } finally {
+    clearInterval(renewal);
   }
   const contentDigest = digest.digest('hex');
 
@@ -223,12 +259,19 @@ async function openBatch(
       )
     : undefined;
   if (existing?.status === 'receiving') {
-    if (now.getTime() - Date.parse(existing.created_at) < abandonedAfterMs) {
+    const abandoned = abandonedAt(existing);
+    if (now < abandoned) {
+      const retryAfterSeconds = Math.ceil((abandoned.getTime() - now.getTime()) / 1000);
       throw new PreflightError(
         'batch.conflicting_retry',
         `A batch with the id "${clientBatchId}" is being submitted right now.`,
-        { clientBatchId },
-        'Wait for it to be accepted, then retry; the retry will return that batch.',
+        {
+          clientBatchId,
+          batchId: existing.id,
+          retryAfter: abandoned.toISOString(),
+          retryAfterSeconds,
+        },
+        `Wait for it to be accepted, then retry; the retry will return that batch. If its sending was interrupted, retry after ${abandoned.toISOString()} (in ${retryAfterSeconds} s): the retry then replaces it.`,
       );
     }
     await repos.batches.deleteBatch(existing.id);
@@ -258,7 +301,7 @@ async function openBatch(
       started_at: null,
       finished_at: null,
       lease_owner: null,
-      lease_expires_at: null,
+      lease_expires_at: new Date(now.getTime() + receivingLeaseMs).toISOString(),
       failure_reason: null,
       device_batch_name: submission.deviceBatchName ?? null,
     });

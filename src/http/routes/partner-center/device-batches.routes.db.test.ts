@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildHardwareHash } from '../../../domain/hardware-hash.js';
 import { listDevices } from '../../../services/devices.js';
+import { receivingLeaseMs } from '../../../services/registration/submit-batch.js';
 import { drainBatches } from '../../../../test/kit/api.js';
 import { forEachDialect } from '../../../../test/kit/databases.js';
 import { syntheticDevice } from '../../../../test/kit/devices.js';
@@ -194,6 +195,58 @@ forEachDialect('Partner Center device batches', (database) => {
         source: 'Preflight',
       });
       expect(await countBatches(w)).toBe(1);
+    });
+
+    it('answers a retry whose first attempt is still being received with 409 and Retry-After, and accepts it once that attempt is taken for abandoned', async () => {
+      const w = await partnerCenterWorld(database());
+      const requestId = '7f1b2c3d-0000-4000-8000-000000000002';
+      // What a server killed while receiving this request leaves behind.
+      const crashedAt = w.clock.now();
+      await w.deps.store.database.db
+        .insertInto('batches')
+        .values({
+          id: 'crashed-upload',
+          registrar_org_id: w.world.partner.id,
+          customer_org_id: w.world.customer.id,
+          client_batch_id: `pc:${requestId}`,
+          content_digest: '',
+          source: 'api',
+          file_name: null,
+          group_tag: 'Crash',
+          strict_tags: 0,
+          status: 'receiving',
+          total_rows: 0,
+          registered_rows: 0,
+          failed_rows: 0,
+          warning_rows: 0,
+          created_at: crashedAt.toISOString(),
+          created_by: 'test',
+          started_at: null,
+          finished_at: null,
+          lease_owner: null,
+          lease_expires_at: new Date(crashedAt.getTime() + receivingLeaseMs).toISOString(),
+          failure_reason: null,
+          device_batch_name: 'Crash',
+        })
+        .execute();
+      const send = () =>
+        w.call('POST', `${w.customerPath()}/deviceBatches`, w.tokens.agent, {
+          payload: { batchId: 'Crash', devices: [1, 2].map(pcDevice) },
+          headers: { 'ms-requestid': requestId },
+        });
+
+      w.clock.advance(30_000);
+      const early = await send();
+      expect(early.statusCode).toBe(409);
+      expect(early.headers['retry-after']).toBe(String(receivingLeaseMs / 1000 - 30));
+      expect(early.json<Json>()).toMatchObject({ code: 'batch.conflicting_retry' });
+
+      w.clock.advance(receivingLeaseMs);
+      const later = await send();
+      expect(later.statusCode).toBe(202);
+      await drainBatches(w.deps);
+      expect(await countBatches(w)).toBe(1);
+      expect(await countDevices(w)).toBe(2);
     });
 
     it('refuses the whole request, storing nothing, when device 3 has an invalid hash', async () => {

@@ -81,7 +81,7 @@ async function main(): Promise<number> {
       `  inputs: ${s.submissions} batches, ${s.rows} rows; lease waited out for real in ${s.leaseWaitedTrials} trials, aged in the others`,
     );
     console.log(
-      `  retries: ${s.retries.sent} resent with the same MS-RequestId — ${s.retries.sameBatch} answered with the batch the crash had hidden, ${s.retries.newBatch} new, ${s.retries.refusedReceiving} refused 409 (receiving leftover) and resent under a new id`,
+      `  retries: ${s.retries.sent} resent with the same MS-RequestId — ${s.retries.sameBatch} answered with the batch the crash had hidden, ${s.retries.newBatch} new (${s.retries.replacedReceiving} of them replacing the receiving batch a kill had left), ${s.retries.refusedReceiving} refused 409 (a violation) and resent under a new id`,
     );
     console.log(
       `  outcomes: ${JSON.stringify(s.outcomes)}; most claims of one batch: ${s.maxAttempts}`,

@@ -20,8 +20,9 @@
  *    queued, processing, ended), the server restarted, and every submission that got no
  *    202 is resent with its MS-RequestId, as a client retries: a batch the crash committed
  *    but never acknowledged must come back with the same tracking id, never as a second
- *    batch; a request that died while its rows were arriving is refused 409 for an hour
- *    (its `receiving` leftover), so it is resent under a new id;
+ *    batch; a request that died while its rows were arriving left a `receiving` batch whose
+ *    lease (2 minutes) is aged while the server is down, so the retry under the same id
+ *    must be accepted — a 409 for it is a violation;
  * 5. a killed worker's lease (30 s, not configurable) holds its batch: every
  *    `waitEvery`-th kill that finds a batch being processed waits it out for real; the
  *    others age the lease while the server is down — the state those seconds would bring
@@ -132,7 +133,9 @@ export interface RetryFigures {
   sameBatch: number;
   /** …answered with a new batch (nothing had been committed). */
   newBatch: number;
-  /** …refused 409 (the crash left the request's batch `receiving`), resent under a new id. */
+  /** …of which replaced the `receiving` batch the crash had left under that id. */
+  replacedReceiving: number;
+  /** …refused 409 although that leftover's lease had run out (a violation), resent under a new id. */
   refusedReceiving: number;
 }
 
@@ -308,11 +311,18 @@ async function untilProcessing(
   });
 }
 
-/** Ages the leases of `processing` batches to now: the state 30 s would bring by itself. */
-async function expireLeases(database: TrialDatabase): Promise<number> {
+/**
+ * Ages the leases of batches in `status` to now: the state their lease time (30 s for a
+ * worker's claim, 2 minutes for a submitter's) would bring by itself.
+ */
+async function expireLeases(
+  database: TrialDatabase,
+  status: 'processing' | 'receiving',
+): Promise<number> {
   return withTrialQuery(database, (q) =>
-    q.run(`update batches set lease_expires_at = ? where status = 'processing'`, [
+    q.run(`update batches set lease_expires_at = ? where status = ?`, [
       new Date(Date.now() - 1000).toISOString(),
+      status,
     ]),
   );
 }
@@ -401,7 +411,7 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
       )
       .join(' ');
     log(
-      `[${options.backend}] trial ${trial}/${last}: kills ${kills}${record.leaseWaited ? ' (lease waited)' : ''}; retries ${record.retries.sent} (same ${record.retries.sameBatch}, new ${record.retries.newBatch}, 409 ${record.retries.refusedReceiving}); recovered in ${record.recoveryMs} ms; ${record.violations.length === 0 ? 'all invariants held' : `VIOLATIONS: ${record.violations.map((v) => `${v.invariant}: ${v.detail}`).join(' | ')}`}`,
+      `[${options.backend}] trial ${trial}/${last}: kills ${kills}${record.leaseWaited ? ' (lease waited)' : ''}; retries ${record.retries.sent} (same ${record.retries.sameBatch}, new ${record.retries.newBatch} of which ${record.retries.replacedReceiving} replaced a receiving leftover, 409 ${record.retries.refusedReceiving}); recovered in ${record.recoveryMs} ms; ${record.violations.length === 0 ? 'all invariants held' : `VIOLATIONS: ${record.violations.map((v) => `${v.invariant}: ${v.detail}`).join(' | ')}`}`,
     );
   }
   return {
@@ -424,7 +434,13 @@ async function runOneTrial(
   const random = trialRandom(seed);
   const violations: TrialViolation[] = [];
   const kills: CrashKillRecord[] = [];
-  const retries: RetryFigures = { sent: 0, sameBatch: 0, newBatch: 0, refusedReceiving: 0 };
+  const retries: RetryFigures = {
+    sent: 0,
+    sameBatch: 0,
+    newBatch: 0,
+    replacedReceiving: 0,
+    refusedReceiving: 0,
+  };
   let leaseWaited = false;
   const killCount = random.int(1, options.maxKills);
   const trialStarted = performance.now();
@@ -538,8 +554,11 @@ async function runOneTrial(
       if (leaseWaited || (count('processing') > 0 && waitForReal())) {
         leaseWaited = true;
       } else {
-        await expireLeases(database);
+        await expireLeases(database, 'processing');
       }
+      // A request that died while its rows were being stored: its submitter's lease runs out
+      // in 2 minutes, after which a retry under the same MS-RequestId replaces it.
+      await expireLeases(database, 'receiving');
       server = await startTrialServer(database);
       apis = parties.map((p) => new TrialPartnerApi(server!.url, p));
       const restartedAt = performance.now();
@@ -548,10 +567,19 @@ async function runOneTrial(
       const committed = new Map(
         states.filter((s) => s.status !== 'receiving').map((s) => [s.client_batch_id, s.id]),
       );
+      const leftovers = new Set(
+        states.filter((s) => s.status === 'receiving').map((s) => s.client_batch_id),
+      );
       inFlight = plan
         .filter((s) => s.location === undefined)
         .map((s) =>
-          resend(s, apis[s.party]!, committed.get(`pc:${s.requestId}`), kill === killCount),
+          resend(
+            s,
+            apis[s.party]!,
+            committed.get(`pc:${s.requestId}`),
+            leftovers.has(`pc:${s.requestId}`),
+            kill === killCount,
+          ),
         );
       if (kill === killCount) {
         await Promise.all(inFlight);
@@ -570,6 +598,7 @@ async function runOneTrial(
       s: Submission,
       api: TrialPartnerApi,
       committedId: string | undefined,
+      leftover: boolean,
       final: boolean,
     ) {
       for (let attempt = 0; attempt < 3 && s.location === undefined; attempt++) {
@@ -586,13 +615,19 @@ async function runOneTrial(
             }
           } else {
             retries.newBatch++;
+            retries.replacedReceiving += leftover ? 1 : 0;
           }
           return;
         }
         if (result.kind === 'refused' && result.status === 409 && committedId === undefined) {
-          // Its rows were arriving when the process died: a `receiving` leftover holds the id
-          // for an hour. A new id is the only way to send the devices now.
+          // Its rows were arriving when the process died, and that `receiving` leftover's
+          // lease has run out: the retry should have replaced it. Resent under a new id so
+          // the rest of the trial still runs.
           retries.refusedReceiving++;
+          violations.push({
+            invariant: 'retry refused although the crashed attempt was abandoned',
+            detail: `${s.name} (MS-RequestId ${s.requestId}): ${JSON.stringify(result).slice(0, 300)}`,
+          });
           s.requestId = randomUUID();
           continue;
         }
@@ -739,7 +774,13 @@ async function waitAndCheckApi(
 
 function summarise(records: readonly CrashTrialRecord[]): CrashSummary {
   const outcomes: Record<string, number> = {};
-  const retries: RetryFigures = { sent: 0, sameBatch: 0, newBatch: 0, refusedReceiving: 0 };
+  const retries: RetryFigures = {
+    sent: 0,
+    sameBatch: 0,
+    newBatch: 0,
+    replacedReceiving: 0,
+    refusedReceiving: 0,
+  };
   const killsWhile = {
     notStored: 0,
     receiving: 0,

@@ -173,21 +173,23 @@ export function AddDevicesPage() {
         ) : null}
         <Button
           appearance="primary"
-          disabled={!file || tooLarge || submitting}
+          disabled={!file || tooLarge || submitting || consent !== null}
           onClick={() => void register()}
         >
           Register devices
         </Button>
         <Body1>
-          {!file
-            ? 'Choose a file first.'
-            : submitting
-              ? 'Sending the file…'
-              : blockedByFile
-                ? 'The file has problems that stop it; the server will refuse it until they are fixed.'
-                : preview.preview
-                  ? `${preview.preview.counts.would_register.toLocaleString()} devices will be registered.`
-                  : null}
+          {consent !== null
+            ? 'You cannot register devices for this customer: see the warning above.'
+            : !file
+              ? 'Choose a file first.'
+              : submitting
+                ? 'Sending the file…'
+                : blockedByFile
+                  ? 'The file has problems that stop it; the server will refuse it until they are fixed.'
+                  : preview.preview
+                    ? `${preview.preview.counts.would_register.toLocaleString()} devices will be registered.`
+                    : null}
         </Body1>
       </div>
     </>

@@ -324,6 +324,15 @@ describe('the portal in Debian’s Chromium', () => {
     });
 
     await step('partner-previews-valid-file', pages, async () => {
+      // A space typed after the tag is kept, never trimmed away: the preview says these
+      // devices would get no profile, and names the tag that was meant.
+      await chooseGroupName(partner, `${managedDesktopTag} `);
+      await chooseDeviceFile(partner, validFile, `${managedDesktopTag} `);
+      const nearMiss = await waitForText(
+        partner.getByRole('region', { name: 'Preview' }),
+        /receive NO deployment profile/,
+      );
+      expect(nearMiss).toContain(`"${managedDesktopTag}"`);
       await chooseGroupName(partner, managedDesktopTag);
       await chooseDeviceFile(partner, validFile, managedDesktopTag);
       const preview = partner.getByRole('region', { name: 'Preview' });

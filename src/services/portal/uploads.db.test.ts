@@ -216,6 +216,38 @@ forEachDialect('portal: adding devices from a file', (database) => {
 });
 
 forEachDialect('portal: batches and their results', (database) => {
+  it('keeps a group name exactly as typed: a space after it means no profile, and the preview says so', async () => {
+    const { deps } = buildDeps(database());
+    const w = await world(deps);
+    const upload = {
+      customerId: w.customer.id,
+      bytes: new TextEncoder().encode(intuneCsv([syntheticDevice(1)])),
+      groupTag: `${managedTag} `,
+    };
+    const preview = await previewUpload(deps, w.partnerAgent, upload);
+    expect(preview.rows).toEqual([
+      expect.objectContaining({
+        groupTag: `${managedTag} `,
+        verdict: 'would_register',
+        profile: null,
+      }),
+    ]);
+    expect(preview.rows[0]!.warnings).toEqual([
+      expect.objectContaining({
+        code: 'tag.near_miss',
+        message: expect.stringContaining(`Did you mean "${managedTag}"?`),
+      }),
+    ]);
+    const batch = await submitUpload(deps, w.partnerAgent, upload);
+    expect(batch.groupTag).toBe(`${managedTag} `);
+    await drainBatches(deps);
+    const [row] = await getBatchRows(deps, w.partnerAgent, batch.id);
+    expect(row).toMatchObject({ groupTag: `${managedTag} `, profileId: null });
+    // A name of spaces only is no name: the devices keep the tags of their own rows.
+    const blank = await submitUpload(deps, w.partnerAgent, { ...upload, groupTag: '   ' });
+    expect(blank.groupTag).toBeNull();
+  });
+
   it('shows a batch to its registrar and its customer only, and its results as CSV', async () => {
     const { deps, clock } = buildDeps(database());
     const w = await world(deps);

@@ -160,12 +160,17 @@ function submission(upload: DeviceUpload, fileName: string): BatchSubmission {
 }
 
 /** The group name as a tag: trimmed, empty for none, refused when no rule could match it. */
+/**
+ * The group name as typed, or null when blank. Kept exactly, spaces included, as every
+ * other way in keeps a tag: matching is exact, so trimming would silently change which
+ * profile the devices get. Spaces around it make a near miss the preview warns about.
+ */
 function groupName(value: string | undefined): string | null {
-  const tag = value?.trim() ?? '';
-  if (tag === '') {
+  const tag = value ?? '';
+  if (tag.trim() === '') {
     return null;
   }
-  const problems = checkGroupTag(tag);
+  const problems = checkGroupTag(tag).filter((p) => p !== 'surrounding_whitespace');
   if (problems.length > 0) {
     throw new PreflightError(
       'input.invalid',

@@ -59,7 +59,9 @@ export function AddDevicesPage() {
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<unknown>(null);
 
-  const settledGroupName = useDebounced(groupName.trim(), 400);
+  // Sent exactly as typed, as the server keeps it (see previewUpload).
+  const groupTag = groupName.trim() === '' ? undefined : groupName;
+  const settledGroupName = useDebounced(groupTag ?? '', 400);
   const query = {
     groupTag: settledGroupName || undefined,
     fileName: file?.name,
@@ -90,7 +92,7 @@ export function AddDevicesPage() {
       const batch = await api.upload<BatchInfo>(
         `/customers/${encodeURIComponent(customerId)}/batches`,
         file,
-        { ...query, groupTag: groupName.trim() || undefined },
+        { ...query, groupTag },
       );
       void navigate(`/batches/${batch.id}`);
     } catch (failure) {

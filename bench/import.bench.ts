@@ -158,7 +158,7 @@ async function main(): Promise<void> {
         )
         .join(' · ')}.`,
       '',
-      'Floor: papaparse alone, then better-sqlite3 (or pg, 1000-row INSERTs) into a table with one unique digest index, in the same run. Import: `registerNow` end to end — decode and validate every row, store the batch (PostgreSQL: with COPY), register with conflict checks and profile assignment. Dry run: the same pipeline in a transaction that is rolled back.',
+      'Floor: papaparse alone, then better-sqlite3 (or pg, 1000-row INSERTs) into a table with one unique digest index, in the same run. Import: `registerNow` end to end — decode and validate every row, store the batch (PostgreSQL: with COPY), register with conflict checks and profile assignment. Dry run: the same pipeline in a transaction that is rolled back, every verdict read back in pages of 5000 rows before the rollback (as `preflight import --dry-run` prints them).',
       '',
       `Goals (issue 5): ≥ 20 000 devices/s on SQLite — measured ${Math.round(rate(sqlite))}; ≥ 80 % of the floor — measured ${Math.round((rate(sqlite) / rate(find('floor-sqlite')!)) * 100)} %; peak memory < 256 MB — measured ${Math.round(sqlite.maxRssMb)} MB${postgres ? `; PostgreSQL ≥ half of SQLite — measured ${Math.round((rate(postgres) / rate(sqlite)) * 100)} %` : ''}.`,
     );

@@ -14,7 +14,7 @@ import { acceptInvitation, inviteCustomer } from '../src/services/relationships.
 import { createOrganisation } from '../src/services/organisations.js';
 import { createUser, actorForUser } from '../src/services/users.js';
 import { csvRows } from '../src/services/registration/csv-rows.js';
-import { dryRunBatch, registerNow } from '../src/services/registration/register.js';
+import { dryRunBatchWith, registerNow } from '../src/services/registration/register.js';
 
 const [phase, csvFile, target] = process.argv.slice(2) as [string, string, string];
 
@@ -143,7 +143,22 @@ async function importWithPreflight(env: Record<string, string>, dryRun = false):
       rows: intake.rows,
     };
     const { batch } = dryRun
-      ? await dryRunBatch(deps, operator, target, submission)
+      ? // As `preflight import --dry-run` reads the verdicts: a page at a time, before the
+        // rollback. Every row must have one.
+        await dryRunBatchWith(deps, operator, target, submission, async (batch, rows) => {
+          let read = 0;
+          for (;;) {
+            const page = await rows({ offset: read, limit: 5000 });
+            if (page.length === 0) {
+              break;
+            }
+            read += page.length;
+          }
+          if (read !== batch.totalRows) {
+            throw new Error(`the dry run gave ${read} verdicts for ${batch.totalRows} rows`);
+          }
+          return { batch };
+        })
       : await registerNow(deps, operator, target, submission);
     if (batch.registeredRows !== batch.totalRows) {
       throw new Error(`only ${batch.registeredRows} of ${batch.totalRows} rows registered`);

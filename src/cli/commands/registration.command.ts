@@ -5,14 +5,16 @@ import { operator } from '../../domain/actor.js';
 import { isPreflightError } from '../../domain/errors.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { deregisterDevice, findDevices, listDevices, setGroupTag } from '../../services/devices.js';
-import type { BatchRowView, BatchView } from '../../services/registration/batch-view.js';
+import type { BatchView } from '../../services/registration/batch-view.js';
 import { csvRows } from '../../services/registration/csv-rows.js';
 import {
-  dryRunBatch,
+  dryRunBatchWith,
   getBatch,
   getBatchRows,
   registerNow,
+  type BatchRowPages,
 } from '../../services/registration/register.js';
+import { printBatchReport } from '../batch-report.js';
 import type { CliContext } from '../context.js';
 import { CliExit, ExitCode } from '../exit.js';
 import { emit, guard, table } from '../output.js';
@@ -71,8 +73,11 @@ export function registrationCommands(runtime: CliRuntime) {
         guard(ctx, opts.json, () =>
           runtime.withServices(async (deps) => {
             const batch = await getBatch(deps, operator, id);
-            const rows = await getBatchRows(deps, operator, id);
-            emit(ctx, opts.json, { ...batch, rows }, () => describeBatch(batch, rows, false));
+            await printBatchReport(
+              ctx,
+              { json: Boolean(opts.json), batch, dryRun: false, head: { ...batch } },
+              (page) => getBatchRows(deps, operator, id, page),
+            );
           }),
         ),
       );
@@ -191,19 +196,41 @@ async function importFile(
     strictTags: Boolean(opts.strictTags),
     rows: intake.rows,
   };
+  // The report is printed a page of rows at a time; a dry run's rows exist only inside
+  // its transaction, so it is printed before that is rolled back.
+  const report = async (batch: BatchView, pages: BatchRowPages): Promise<BatchView> => {
+    const summary = intake.summary();
+    await printBatchReport(
+      ctx,
+      {
+        json: Boolean(opts.json),
+        batch,
+        dryRun: Boolean(opts.dryRun),
+        head: {
+          dryRun: Boolean(opts.dryRun),
+          batch,
+          file: summary
+            ? { encoding: summary.encoding, layout: summary.layout, delimiter: summary.delimiter }
+            : null,
+        },
+      },
+      pages,
+    );
+    return batch;
+  };
   let batch: BatchView;
-  let rows: BatchRowView[];
   try {
     if (opts.dryRun) {
-      ({ batch, rows } = await dryRunBatch(deps, operator, target, submission));
+      batch = await dryRunBatchWith(deps, operator, target, submission, report);
     } else {
       const bar = progressBar(ctx.io, 'Registering', ctx.io.isTTY && !opts.json);
       const stored = await registerNow(deps, operator, target, submission, {
         onProgress: ({ done, total }) => bar.update(done, total),
       });
       bar.finish();
-      batch = stored.batch;
-      rows = await getBatchRows(deps, operator, batch.id);
+      batch = await report(stored.batch, (page) =>
+        getBatchRows(deps, operator, stored.batch.id, page),
+      );
     }
   } catch (error) {
     if (isPreflightError(error)) {
@@ -218,44 +245,7 @@ async function importFile(
     }
     throw error;
   }
-  const summary = intake.summary();
-  emit(
-    ctx,
-    opts.json,
-    {
-      dryRun: Boolean(opts.dryRun),
-      batch,
-      file: summary
-        ? { encoding: summary.encoding, layout: summary.layout, delimiter: summary.delimiter }
-        : null,
-      rows,
-    },
-    () => describeBatch(batch, rows, Boolean(opts.dryRun)),
-  );
   if (batch.failedRows > 0) {
     throw new CliExit(ExitCode.refused, '');
   }
-}
-
-/** The human report of a batch: counts, then every row that failed or carries warnings. */
-function describeBatch(batch: BatchView, rows: readonly BatchRowView[], dryRun: boolean): string {
-  const verb = dryRun ? 'would register' : 'registered';
-  const lines = [
-    `${dryRun ? 'Dry run of' : 'Batch'} ${batch.id}${batch.clientBatchId ? ` (${batch.clientBatchId})` : ''}: ${batch.status}`,
-    `${batch.registeredRows} of ${batch.totalRows} devices ${verb}, ${batch.failedRows} failed, ${batch.warningRows} with warnings.`,
-  ];
-  for (const row of rows) {
-    const where = row.line !== null ? `line ${row.line}` : `row ${row.index + 1}`;
-    const who = row.serialNumber ?? row.hashDigest?.slice(0, 12) ?? '';
-    if (row.status === 'failed') {
-      const ref = row.referenceName
-        ? ` ${row.referenceCode ?? ''} ${row.referenceName}`.trimEnd()
-        : '';
-      lines.push(`  ✗ ${where} ${who}:${ref} ${row.message} → ${row.remedy}`);
-    }
-    for (const warning of row.warnings) {
-      lines.push(`  ! ${where} ${who}: ${warning.message} → ${warning.hint}`);
-    }
-  }
-  return lines.join('\n');
 }

@@ -11,7 +11,12 @@ import {
   type TransactionRunner,
   type WorkerIdentity,
 } from './process-batch.js';
-import { storeSubmission, type BatchSubmission, type StoredBatch } from './submit-batch.js';
+import {
+  maxBatchRows,
+  storeSubmission,
+  type BatchSubmission,
+  type StoredBatch,
+} from './submit-batch.js';
 
 /** Who the batch is for, and (for the operator only) who registers. */
 export interface BatchTarget {
@@ -72,6 +77,26 @@ export async function dryRunBatch(
   target: BatchTarget,
   submission: BatchSubmission,
 ): Promise<{ batch: BatchView; rows: BatchRowView[] }> {
+  return dryRunBatchWith(deps, actor, target, submission, async (batch, rows) => ({
+    batch,
+    rows: await rows({ offset: 0, limit: maxBatchRows }),
+  }));
+}
+
+/** Reads a page of a batch's rows with their outcomes, in row order. */
+export type BatchRowPages = (page: { offset: number; limit: number }) => Promise<BatchRowView[]>;
+
+/**
+ * The dry run, whose rows `report` reads before the transaction is rolled back: a caller
+ * that writes them out a page at a time holds one page, not every row of a large file.
+ */
+export async function dryRunBatchWith<T>(
+  deps: ServiceDeps,
+  actor: Actor,
+  target: BatchTarget,
+  submission: BatchSubmission,
+  report: (batch: BatchView, rows: BatchRowPages) => Promise<T>,
+): Promise<T> {
   const parties = await resolveParties(deps, actor, target, 'register_devices');
   return deps.store.rolledBack(async (repos) => {
     const inside: TransactionRunner = (work) => work(repos);
@@ -85,8 +110,9 @@ export async function dryRunBatch(
       { id: `dry-run-${newId()}`, leaseMs: 3_600_000 },
       { batchId: stored.batch.id },
     );
-    const rows = await repos.batches.rowsWithResults(stored.batch.id);
-    return { batch: toBatchView(processed!), rows: rows.map(toBatchRowView) };
+    return report(toBatchView(processed!), async (page) =>
+      (await repos.batches.rowsWithResults(stored.batch.id, page)).map(toBatchRowView),
+    );
   });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchRowView, BatchView } from '../services/registration/batch-view.js';
-import { printBatchReport, type RowPages } from './batch-report.js';
+import type { BatchRowPages } from '../services/registration/register.js';
+import { printBatchReport } from './batch-report.js';
 import type { CliContext } from './context.js';
 
 const batch: BatchView = {
@@ -51,7 +52,7 @@ function row(index: number, outcome: Partial<BatchRowView> = {}): BatchRowView {
 /** Rows in pages, recording which pages were asked for. */
 function pagesOf(rows: readonly BatchRowView[]) {
   const asked: [number, number][] = [];
-  const pages: RowPages = async ({ offset, limit }) => {
+  const pages: BatchRowPages = async ({ offset, limit }) => {
     asked.push([offset, limit]);
     return rows.slice(offset, offset + limit);
   };

@@ -1,8 +1,6 @@
 import type { BatchRowView, BatchView } from '../services/registration/batch-view.js';
+import type { BatchRowPages } from '../services/registration/register.js';
 import type { CliContext } from './context.js';
-
-/** Reads a page of a batch's rows with their outcomes, in row order. */
-export type RowPages = (page: { offset: number; limit: number }) => Promise<BatchRowView[]>;
 
 /** Rows read and printed at a time: a batch of a million rows is never held whole. */
 const pageRows = 5000;
@@ -23,7 +21,7 @@ export async function printBatchReport(
     readonly head: Readonly<Record<string, unknown>>;
     readonly pageRows?: number;
   },
-  pages: RowPages,
+  pages: BatchRowPages,
 ): Promise<void> {
   const { batch, dryRun } = report;
   if (report.json) {
@@ -54,7 +52,7 @@ export async function printBatchReport(
   }
 }
 
-async function* eachPage(pages: RowPages, limit: number): AsyncGenerator<BatchRowView[]> {
+async function* eachPage(pages: BatchRowPages, limit: number): AsyncGenerator<BatchRowView[]> {
   for (let offset = 0; ; offset += limit) {
     const rows = await pages({ offset, limit });
     if (rows.length > 0) {

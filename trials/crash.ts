@@ -139,6 +139,10 @@ export interface RetryFigures {
   refusedReceiving: number;
 }
 
+function noRetries(): RetryFigures {
+  return { sent: 0, sameBatch: 0, newBatch: 0, replacedReceiving: 0, refusedReceiving: 0 };
+}
+
 /** The figures of a run on one backend. */
 export interface CrashReport {
   readonly backend: Backend;
@@ -434,13 +438,7 @@ async function runOneTrial(
   const random = trialRandom(seed);
   const violations: TrialViolation[] = [];
   const kills: CrashKillRecord[] = [];
-  const retries: RetryFigures = {
-    sent: 0,
-    sameBatch: 0,
-    newBatch: 0,
-    replacedReceiving: 0,
-    refusedReceiving: 0,
-  };
+  const retries = noRetries();
   let leaseWaited = false;
   const killCount = random.int(1, options.maxKills);
   const trialStarted = performance.now();
@@ -774,13 +772,7 @@ async function waitAndCheckApi(
 
 function summarise(records: readonly CrashTrialRecord[]): CrashSummary {
   const outcomes: Record<string, number> = {};
-  const retries: RetryFigures = {
-    sent: 0,
-    sameBatch: 0,
-    newBatch: 0,
-    replacedReceiving: 0,
-    refusedReceiving: 0,
-  };
+  const retries = noRetries();
   const killsWhile = {
     notStored: 0,
     receiving: 0,

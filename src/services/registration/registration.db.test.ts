@@ -4,6 +4,8 @@ import { syntheticDevice } from '../../../test/kit/devices.js';
 import { consentedPair, queueBatch, register } from '../../../test/kit/registration.js';
 import { buildDeps } from '../../../test/kit/services.js';
 import { PreflightError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/actor.js';
+import type { ServiceDeps } from '../deps.js';
 import { deregisterDevice, listDevices, setGroupTag } from '../devices.js';
 import { createProfile, createTagRule } from '../profiles.js';
 import { revokeRelationship } from '../relationships.js';
@@ -430,13 +432,7 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
     const started = clock.now().getTime();
     // The submitter stalls after one row and never renews its lease (as if killed; its
     // renewal timer fires only after a quarter of the lease in real time).
-    void submitBatch(
-      deps,
-      partnerAgent,
-      { customer: customer.id },
-      { source: 'api', clientBatchId: 'PO-7', rows: stalledAfterOneRow() },
-    );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await startStalledSubmission(deps, partnerAgent, customer.id, 'PO-7');
     const [receiving] = await database().db.selectFrom('batches').selectAll().execute();
     expect(receiving).toMatchObject({ status: 'receiving', client_batch_id: 'PO-7' });
     expect(
@@ -468,13 +464,7 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
     });
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     try {
-      void submitBatch(
-        deps,
-        partnerAgent,
-        { customer: customer.id },
-        { source: 'api', clientBatchId: 'PO-8', rows: stalledAfterOneRow() },
-      );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await startStalledSubmission(deps, partnerAgent, customer.id, 'PO-8');
       const lease = async () =>
         (
           await database()
@@ -537,8 +527,25 @@ forEachDialect('registration engine', (database, dialect, connectAgain) => {
   });
 });
 
-/** Rows that stop after the first one and never end, as from a submitter that hangs or died. */
-async function* stalledAfterOneRow() {
-  yield prepareFields(syntheticDevice(1));
-  await new Promise<never>(() => undefined);
+/**
+ * Starts a submission whose rows stop after the first one and never end, as from a
+ * submitter that hangs or died, and waits until its batch is `receiving`.
+ */
+async function startStalledSubmission(
+  deps: ServiceDeps,
+  agent: Actor,
+  customerId: string,
+  clientBatchId: string,
+): Promise<void> {
+  async function* stalledAfterOneRow() {
+    yield prepareFields(syntheticDevice(1));
+    await new Promise<never>(() => undefined);
+  }
+  void submitBatch(
+    deps,
+    agent,
+    { customer: customerId },
+    { source: 'api', clientBatchId, rows: stalledAfterOneRow() },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }

@@ -14,10 +14,10 @@
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config/config.js';
 import { startServer } from '../src/main/server.js';
 import { createLogger } from '../src/platform/logger.js';
+import { markClock, send } from './process-marks.js';
 
 type Message =
   | { type: 'mark' }
@@ -25,41 +25,19 @@ type Message =
   | { type: 'profile-stop'; file: string }
   | { type: 'stop' };
 
-const send = (message: object) =>
-  new Promise<void>((resolve) => {
-    process.send!(message, () => resolve());
-  });
-
-const mb = (bytes: number) => bytes / 1024 / 1024;
-
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.cwd());
   const logger = createLogger({ level: config.log.level, destination: process.stderr });
   const server = await startServer(config, logger);
 
-  let lastCpu = process.cpuUsage();
-  let lastWall = performance.now();
-  let lastElu = performance.eventLoopUtilization();
+  const mark = markClock();
   let session: Session | undefined;
 
   process.on('message', (raw: Message) => {
     void (async () => {
       switch (raw.type) {
         case 'mark': {
-          const cpu = process.cpuUsage(lastCpu);
-          const wall = performance.now();
-          const elu = performance.eventLoopUtilization(lastElu);
-          await send({
-            type: 'mark',
-            cpuMs: (cpu.user + cpu.system) / 1000,
-            wallMs: wall - lastWall,
-            elu: elu.utilization,
-            rssMb: mb(process.memoryUsage.rss()),
-            maxRssMb: process.resourceUsage().maxRSS / 1024,
-          });
-          lastCpu = process.cpuUsage();
-          lastWall = performance.now();
-          lastElu = performance.eventLoopUtilization();
+          await send({ type: 'mark', ...mark() });
           break;
         }
         case 'profile-start': {

@@ -18,6 +18,56 @@ import { dryRunBatchWith, registerNow } from '../src/services/registration/regis
 
 const [phase, csvFile, target] = process.argv.slice(2) as [string, string, string];
 
+/**
+ * With `PREFLIGHT_BENCH_SQL_TIME=1`, every statement better-sqlite3 runs in this process is
+ * timed (SQLite's own work: executing, and committing with its WAL writes and checkpoints),
+ * by SQL text. Off in the measured runs: the timing itself costs a little.
+ */
+const sqlTimes = process.env.PREFLIGHT_BENCH_SQL_TIME === '1' ? timeStatements() : undefined;
+
+function timeStatements(): Map<string, { ns: number; calls: number }> {
+  const times = new Map<string, { ns: number; calls: number }>();
+  const probe = new Database(':memory:');
+  const statement = Object.getPrototypeOf(probe.prepare('select 1')) as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
+  probe.close();
+  for (const method of ['run', 'all', 'get']) {
+    const original = statement[method]!;
+    statement[method] = function (this: { source: string }, ...args: unknown[]) {
+      const started = process.hrtime.bigint();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const key = this.source
+          .replace(/\s+/g, ' ')
+          .replace(/\(.*$/, '')
+          .trim()
+          .toLowerCase()
+          .slice(0, 80);
+        const entry = times.get(key) ?? { ns: 0, calls: 0 };
+        entry.ns += Number(process.hrtime.bigint() - started);
+        entry.calls += 1;
+        times.set(key, entry);
+      }
+    };
+  }
+  return times;
+}
+
+function sqlReport():
+  { ms: number; top: { sql: string; ms: number; calls: number }[] } | undefined {
+  if (!sqlTimes) {
+    return undefined;
+  }
+  const all = [...sqlTimes].map(([sql, t]) => ({ sql, ms: t.ns / 1e6, calls: t.calls }));
+  return {
+    ms: all.reduce((sum, t) => sum + t.ms, 0),
+    top: all.sort((a, b) => b.ms - a.ms).slice(0, 8),
+  };
+}
+
 /** Streams the CSV's data rows through papaparse alone (the parse half of the floor), pausing for async work. */
 async function parseRows(onRow: (cells: string[]) => void | Promise<void>): Promise<void> {
   let header = true;
@@ -203,7 +253,7 @@ async function main(): Promise<void> {
   }
   const ms = performance.now() - started;
   process.stdout.write(
-    `${JSON.stringify({ phase, rows, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+    `${JSON.stringify({ phase, rows, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, sql: sqlReport() })}\n`,
   );
 }
 

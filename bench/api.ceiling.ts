@@ -43,7 +43,7 @@ process.on('message', (raw: { type: string }) => {
       await send({ type: 'stopped', maxRssMb: process.resourceUsage().maxRSS / 1024 });
       process.exit(0);
     }
-  })();
+  })().catch(() => process.exit(1));
 });
 process.on('disconnect', () => process.exit(1));
 await send({ type: 'ready', url: address });
